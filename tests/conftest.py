@@ -1,0 +1,35 @@
+"""Shared fixtures: paths to the shared reference data and a writer for small OSM files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from network import settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+OSM_SAMPLES = SHARED / "data" / "osm-samples"
+HANGJIN = REPO / "scenarios" / "data" / "hangjin"
+
+
+@pytest.fixture(autouse=True)
+def _no_disk_cache(tmp_path_factory, monkeypatch):
+    """Matrices and downloads are cached in a per-test temporary folder, never in the user's home."""
+    monkeypatch.setattr(settings, "cache_folder", tmp_path_factory.mktemp("cache"))
+
+
+def write_osm(path: Path, nodes: dict[int, tuple[float, float]], ways: list[tuple[list[int], dict[str, str]]]) -> Path:
+    """Write an OSM XML file: nodes {id: (lat, lon)}, ways [(node ids, tags)]."""
+    lines = ["<?xml version='1.0' encoding='UTF-8'?>", '<osm version="0.6" generator="ruralpost-tests">']
+    for nid, (lat, lon) in nodes.items():
+        lines.append(f'  <node id="{nid}" lat="{lat}" lon="{lon}" version="1"/>')
+    for k, (refs, tags) in enumerate(ways, start=1):
+        lines.append(f'  <way id="{1000 + k}" version="1">')
+        lines += [f'    <nd ref="{r}"/>' for r in refs]
+        lines += [f'    <tag k="{key}" v="{value}"/>' for key, value in tags.items()]
+        lines.append("  </way>")
+    lines.append("</osm>")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
