@@ -1,0 +1,184 @@
+"""The ``ruralpost`` command: a thin layer over ``network`` and ``optimizer``.
+
+Bad input ends with one line naming the file, key or id, and exit status 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from network.errors import InputError
+
+
+def _progress(seconds: float, cost: float, iteration: int) -> None:
+    print(f"  {seconds:7.1f} s  iteration {iteration:4d}  weekly cost {cost:,.2f}", flush=True)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from optimizer.planning import run_scenario
+    from optimizer.report import key_figures, quality_note, write_outputs
+    from optimizer.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    overrides = {}
+    if args.time_limit is not None:
+        overrides["time_limit_s"] = args.time_limit
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    if args.iterations is not None:
+        overrides["iterations"] = args.iterations or None
+    if args.graph is not None:
+        overrides["graph"] = Path(args.graph)
+    scenario = replace(scenario, **overrides)
+    print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
+    run = run_scenario(scenario, progress=_progress)
+    written = write_outputs(run, args.out)
+    note = quality_note(run)
+    figures = key_figures(run)
+    print()
+    width = max(len(k) for k in figures)
+    for key, value in figures.items():
+        shown = f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        print(f"  {key:<{width}}  {shown}")
+    if note:
+        print(f"\n  {note}")
+    if not run.check.ok:
+        print("\n  PLAN NOT FEASIBLE: " + "; ".join(run.check.violations[:5]))
+    print(
+        f"\n  stopped by {run.result.stopped_by} after {run.result.iterations} iterations, {run.result.runtime_s:.1f} s"
+    )
+    print(f"  wrote {', '.join(p.name for p in written)} to {args.out}")
+    return 0 if run.check.ok else 1
+
+
+def cmd_cvrp(args: argparse.Namespace) -> int:
+    from optimizer.classic import solve_cvrp
+    from optimizer.cvrplib import check_cvrp, read_cvrp, write_solution
+
+    instance = read_cvrp(args.instance)
+    start = time.perf_counter()
+    routes, cost = solve_cvrp(instance, time_limit_s=args.time_limit, seed=args.seed, engine=args.engine)
+    problems = check_cvrp(instance, routes)
+    if problems:
+        raise RuntimeError(f"{instance.name}: solver returned an infeasible solution: {problems[:3]}")
+    if args.out:
+        write_solution(args.out, routes, cost)
+    print(
+        f"{instance.name}: cost {cost} with {len(routes)} routes in {time.perf_counter() - start:.1f} s ({args.engine})"
+    )
+    return 0
+
+
+def cmd_pvrp(args: argparse.Namespace) -> int:
+    from optimizer.checker import check
+    from optimizer.pvrp import read_pvrp, write_res
+    from optimizer.search import SolveParams, solve
+
+    instance = read_pvrp(args.instance)
+    problem = instance.to_problem()
+    params = SolveParams(time_limit_s=args.time_limit, iterations=args.iterations, seed=args.seed)
+    result = solve(problem, params, _progress if args.verbose else None)
+    report = check(problem, result.plan)
+    if not report.ok:
+        print(f"{instance.name}: no feasible plan found: {'; '.join(report.violations[:3])}", file=sys.stderr)
+    if args.out:
+        write_res(args.out, problem, result.plan)
+    print(f"{instance.name}: cost {report.cost:.2f} ({result.iterations} iterations, {result.runtime_s:.1f} s)")
+    return 0 if report.ok else 1
+
+
+def cmd_network_download(args: argparse.Namespace) -> int:
+    import network
+
+    dataset = network.load_dataset(args.data)
+    if dataset.boundary is None:
+        raise InputError(f"{dataset.folder}: no boundary.geojson to download the roads for")
+    graph = network.download_graph(dataset.boundary, cache_path=args.out)
+    print(f"road graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({network.ATTRIBUTION})")
+    return 0
+
+
+def cmd_network_export(args: argparse.Namespace) -> int:
+    import network
+    from optimizer.build import facility_matrices
+
+    dataset = network.load_dataset(args.data)
+    graph = network.load_graph(args.graph) if args.graph else None
+    matrices = facility_matrices(dataset, graph)
+    out = Path(args.out)
+    network.write_matrix_csv(out / "matrix_km.csv", matrices.ids, matrices.km, note=matrices.label)
+    network.write_matrix_csv(out / "matrix_minutes.csv", matrices.ids, matrices.minutes, note=matrices.label)
+    if graph is not None:
+        network.write_geodataframe(network.edges_frame(graph), out / "roads.gpkg")
+    print(f"wrote matrices ({matrices.label}) to {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="ruralpost", description="Rural parcel-delivery route planner (OpenStreetMap + periodic VRP)."
+    )
+    top.add_argument("-v", "--verbose", action="store_true", help="log the search")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("plan", help="plan a week (default: the Hangjin default scenario)")
+    p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
+    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--time-limit", type=float, help="search time cap in seconds (default: the scenario's, 60)")
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
+    p.add_argument("--iterations", type=int, help="search iterations; 0 = until the time limit")
+    p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
+    p.add_argument("instance")
+    p.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", help="write the solution in CVRPLIB format")
+    p.add_argument("--engine", choices=("ortools", "pyvrp"), default="ortools", help="routing engine")
+    p.set_defaults(func=cmd_cvrp)
+
+    p = sub.add_parser("pvrp", help="solve a Cordeau periodic-VRP instance with the weekly optimizer")
+    p.add_argument("instance")
+    p.add_argument("--time-limit", type=float, default=30.0, help="seconds (default 30)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--iterations", type=int, default=None, help="stop after N iterations (default: time only)")
+    p.add_argument("--out", help="write the solution in .res format")
+    p.set_defaults(func=cmd_pvrp)
+
+    net = sub.add_parser("network", help="road network: download (online) and export").add_subparsers(
+        dest="network_command", required=True, metavar="ACTION"
+    )
+    p = net.add_parser("download", help="download the OSM roads inside boundary.geojson (online; cached)")
+    p.add_argument("--data", help="data folder (default: Hangjin)")
+    p.add_argument("--out", help="GraphML file to save (default: in the cache folder)")
+    p.set_defaults(func=cmd_network_download)
+    p = net.add_parser("export", help="write the facility matrices (CSV) and, with --graph, the roads (GeoPackage)")
+    p.add_argument("--data", help="data folder (default: Hangjin)")
+    p.add_argument("--graph", help="OSM extract or GraphML (default: estimated road distances)")
+    p.add_argument("--out", default="out/network", help="output folder")
+    p.set_defaults(func=cmd_network_export)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"ruralpost: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ruralpost: interrupted; earlier outputs are unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

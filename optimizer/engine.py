@@ -1,0 +1,176 @@
+"""The routing engine: one day's multi-depot VRP with simultaneous pickup and delivery, shifts and opening hours,
+solved by OR-Tools routing (iterated local search with SISR ruin-and-recreate)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from optimizer.model import Problem, service_minutes
+from optimizer.solution import Route
+
+COST_SCALE = 1000  # OR-Tools needs integers: costs in thousandths of a yuan (or of a distance unit)
+TIME_SCALE = 60  # and times in seconds
+_NO_LIMIT = 10**12
+
+
+@dataclass(frozen=True)
+class DayVisit:
+    """A visit to be routed: client position, parcels delivered and picked up."""
+
+    client: int
+    delivered: int
+    picked_up: int
+
+
+@dataclass(frozen=True)
+class SearchBudget:
+    """How long OR-Tools searches one day: at most ``time_s`` seconds, and (for reproducible plans) at most
+    ``solutions`` improving solutions (None: time only)."""
+
+    time_s: float = 1.0
+    solutions: int | None = None
+    ils: bool = True
+
+
+def _ils_parameters(params) -> None:
+    ils = params.iterated_local_search_parameters
+    ils.perturbation_strategy = 1  # RUIN_AND_RECREATE
+    rr = ils.ruin_recreate_parameters
+    sisr = rr.ruin_strategies.add().sisr
+    sisr.max_removed_sequence_size = 10
+    sisr.avg_num_removed_visits = 10
+    sisr.bypass_factor = 0.01
+    rr.recreate_strategy.heuristic = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    rr.route_selection_neighbors_ratio = 1.0
+    rr.route_selection_min_neighbors = 10
+    rr.route_selection_max_neighbors = 100
+    ils.improve_perturbed_solution = True
+    ils.reference_solution_acceptance_strategy.greedy_descent.SetInParent()
+    ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
+
+
+def route_day(
+    problem: Problem,
+    day: int,
+    visits: list[DayVisit],
+    budget: SearchBudget,
+    *,
+    seed: int = 0,
+    vehicles: list[tuple[int, int]] | None = None,
+) -> tuple[list[Route], list[int]]:
+    """Route one day's visits with the vehicles available that day.
+
+    Returns the non-empty routes and the clients left unserved (when no vehicle can take them, or when the
+    problem's ``unserved_penalty`` makes dropping cheaper).
+    """
+    vehicles = problem.vehicles_on(day) if vehicles is None else vehicles
+    if not visits:
+        return [], []
+    if not vehicles:
+        return [], [v.client for v in visits]
+    visits = list(visits)
+    random.Random(seed).shuffle(visits)  # the seed changes the search's path through equal choices
+    types = [problem.vehicle_types[t] for t, _ in vehicles]
+    depot_ids = sorted({vt.depot for vt in types})
+    depot_node = {d: i for i, d in enumerate(depot_ids)}
+    locations = [problem.depot(d).index for d in depot_ids] + [problem.clients[v.client].index for v in visits]
+    n_depots = len(depot_ids)
+    n = len(locations)
+    starts = [depot_node[vt.depot] for vt in types]
+    manager = pywrapcp.RoutingIndexManager(n, len(vehicles), starts, starts)
+    routing = pywrapcp.RoutingModel(manager)
+
+    km = problem.km[locations][:, locations]
+    mins = problem.minutes[locations][:, locations]
+    service = [0.0] * n_depots + [service_minutes(problem.clients[v.client], v.delivered, v.picked_up) for v in visits]
+
+    # Arc costs and travel times per vehicle type (cost per km and speed factor differ by type).
+    cost_cb: dict[int, int] = {}
+    time_cb: dict[int, int] = {}
+    for t in sorted({t for t, _ in vehicles}):
+        vt = problem.vehicle_types[t]
+        cost = (km * (vt.cost_per_km * COST_SCALE)).round().astype(int).tolist()
+        cost_cb[t] = routing.RegisterTransitMatrix(cost)
+        travel = mins * vt.speed_factor + [[s] for s in service]
+        time_cb[t] = routing.RegisterTransitMatrix((travel * TIME_SCALE).round().astype(int).tolist())
+    for v, (t, _) in enumerate(vehicles):
+        vt = problem.vehicle_types[t]
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[t], v)
+        routing.SetFixedCostOfVehicle(round(vt.fixed_cost_per_day * COST_SCALE), v)
+
+    capacities = [vt.capacity for vt in types]
+    deliveries = [0] * n_depots + [v.delivered for v in visits]
+    pickups = [0] * n_depots + [v.picked_up for v in visits]
+    if any(pickups):
+        # Simultaneous pickup and delivery: the van leaves with all its deliveries; load = start - delivered so far
+        # + picked up so far must stay within capacity at every stop.
+        delivered_cb = routing.RegisterUnaryTransitVector(deliveries)
+        routing.AddDimensionWithVehicleCapacity(delivered_cb, 0, capacities, True, "delivered")
+        net_cb = routing.RegisterUnaryTransitVector([p - d for p, d in zip(pickups, deliveries, strict=True)])
+        routing.AddDimensionWithVehicleCapacity(net_cb, 0, capacities, False, "load")
+        delivered_dim, load_dim = routing.GetDimensionOrDie("delivered"), routing.GetDimensionOrDie("load")
+        solver = routing.solver()
+        for v in range(len(vehicles)):
+            solver.Add(load_dim.CumulVar(routing.Start(v)) == delivered_dim.CumulVar(routing.End(v)))
+    else:
+        demand_cb = routing.RegisterUnaryTransitVector(deliveries)
+        routing.AddDimensionWithVehicleCapacity(demand_cb, 0, capacities, True, "load")
+
+    shifts = [vt.max_shift_minutes for vt in types]
+    windows = [problem.clients[v.client].opening for v in visits]
+    if any(s != float("inf") for s in shifts) or any(w is not None for w in windows):
+        horizon = int(min(_NO_LIMIT, max((s for s in shifts if s != float("inf")), default=24 * 60) * TIME_SCALE))
+        horizon = max(horizon, int(24 * 60 * TIME_SCALE))
+        routing.AddDimensionWithVehicleTransits([time_cb[t] for t, _ in vehicles], horizon, horizon, True, "time")
+        time_dim = routing.GetDimensionOrDie("time")
+        for v, vt in enumerate(types):
+            if vt.max_shift_minutes != float("inf"):
+                time_dim.CumulVar(routing.End(v)).SetMax(int(vt.max_shift_minutes * TIME_SCALE))
+        for k, w in enumerate(windows):
+            if w is not None:
+                time_dim.CumulVar(manager.NodeToIndex(n_depots + k)).SetRange(
+                    int(w[0] * TIME_SCALE), int(w[1] * TIME_SCALE)
+                )
+
+    if problem.unserved_penalty is None:
+        penalty = _NO_LIMIT // max(1, len(visits))
+    else:
+        penalty = int(problem.unserved_penalty * COST_SCALE)
+    for k, visit in enumerate(visits):
+        index = manager.NodeToIndex(n_depots + k)
+        routing.AddDisjunction([index], penalty)
+        home = problem.clients[visit.client].depot
+        if home is not None:
+            allowed = [v for v, vt in enumerate(types) if vt.depot == home]
+            routing.VehicleVar(index).SetValues([-1, *allowed])
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.time_limit.FromMilliseconds(max(1, int(budget.time_s * 1000)))
+    if budget.solutions is not None:
+        params.solution_limit = budget.solutions
+    if budget.ils:
+        _ils_parameters(params)
+        solution = routing.SolveWithIteratedLocalSearch(params)
+    else:
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return [], [v.client for v in visits]
+
+    routes: list[Route] = []
+    served: set[int] = set()
+    for v, (t, copy) in enumerate(vehicles):
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        stops: list[int] = []
+        while not routing.IsEnd(index):
+            stops.append(visits[manager.IndexToNode(index) - n_depots].client)
+            index = solution.Value(routing.NextVar(index))
+        if stops:
+            routes.append(Route(day, t, copy, tuple(stops)))
+            served.update(stops)
+    dropped = [v.client for v in visits if v.client not in served]
+    return routes, dropped

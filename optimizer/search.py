@@ -1,0 +1,208 @@
+"""Solve the periodic VRP: choose visit days, route every day with OR-Tools, improve the day choice around it.
+
+1. Construct: each village takes the allowed pattern whose days already hold its nearest neighbours, with
+   a penalty for days whose fleet capacity fills up.
+2. Route every day with OR-Tools (``optimizer.engine``).
+3. Improve until the budget ends: move villages between patterns (priced by removal and cheapest feasible insertion),
+   re-optimise the touched days with OR-Tools, and when stuck, perturb a cluster of villages to new patterns and
+   keep the result only if the week got cheaper.
+
+The search is bounded by work (iterations, OR-Tools solution counts) so the same inputs and seed give the same plan;
+the time limit is a safety cap, and a run it stops says so in ``Result.stopped_by``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from optimizer.engine import DayVisit, SearchBudget, route_day
+from optimizer.evaluate import plan_stats
+from optimizer.feasibility import prepare
+from optimizer.model import Pattern, Problem, client_patterns, visit_loads
+from optimizer.solution import Result
+from optimizer.week import INF, WeekState
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, float, int], None]  # (seconds, best cost, iteration)
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Search effort. ``iterations`` perturbation rounds (None: until ``time_limit_s``); OR-Tools gets
+    ``construct`` for the first routing of each day and ``reoptimise`` for each later one."""
+
+    time_limit_s: float = 60.0
+    iterations: int | None = 200
+    seed: int = 0
+    construct: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=2.0, solutions=30))
+    reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=300))
+    perturb_size: int = 12
+
+
+def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
+    """Greedy pattern choice: nearest already-placed neighbour per day, penalised as the day's capacity fills."""
+    day_capacity = {
+        d: sum(problem.vehicle_types[t].capacity for t, _ in problem.vehicles_on(d)) or 1 for d in problem.days
+    }
+    day_load = dict.fromkeys(problem.days, 0.0)
+    placed: dict[int, list[int]] = {d: [] for d in problem.days}
+    depots = [d.index for d in problem.depots]
+    scale = float(problem.km.mean()) or 1.0
+    order = sorted(
+        range(len(problem.clients)),
+        key=lambda c: (
+            len(client_patterns(problem, problem.clients[c])),
+            -problem.clients[c].visits_per_week,
+            -min(problem.km[d, problem.clients[c].index] for d in depots),
+            rng.random(),
+        ),
+    )
+    patterns: list[Pattern | None] = [None] * len(problem.clients)
+    for c in order:
+        client = problem.clients[c]
+        best: tuple[float, Pattern] | None = None
+        for pattern in client_patterns(problem, client):
+            score = 0.0
+            for day, (down, up) in visit_loads(problem, client, pattern).items():
+                near = [problem.clients[o].index for o in placed[day]] + depots
+                nn = min(min(problem.km[client.index, x], problem.km[x, client.index]) for x in near)
+                fill = (day_load[day] + max(down, up)) / day_capacity[day]
+                score += nn * (1.0 + fill) + (10 * scale * (fill - 1.0) if fill > 1.0 else 0.0)
+            if best is None or score < best[0] - 1e-9:
+                best = (score, pattern)
+        assert best is not None  # prepare() guarantees at least one pattern
+        patterns[c] = best[1]
+        for day, (down, up) in visit_loads(problem, client, best[1]).items():
+            day_load[day] += max(down, up)
+            placed[day].append(c)
+    return patterns  # type: ignore[return-value]
+
+
+def _route_days(state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool) -> None:
+    """Route ``days`` with OR-Tools; with ``keep_better`` a day keeps its current routes unless OR-Tools beats them."""
+    problem = state.problem
+    for day in sorted(days):
+        visits = [DayVisit(c, *state.loads[(c, day)]) for c, p in enumerate(state.patterns) if day in p]
+        routes, dropped = route_day(problem, day, visits, budget, seed=seed * 1000 + day)
+        new = {(r.vehicle_type, r.vehicle): list(r.clients) for r in routes}
+        new_unserved = {(c, day) for c in dropped}
+        if keep_better:
+            old_cost = state.day_cost(day) + state._missed_cost() * sum(1 for u in state.unserved if u[1] == day)
+            new_cost = sum(state.route_cost(day, v, s) for v, s in new.items()) + state._missed_cost() * len(dropped)
+            if new_cost >= old_cost - 1e-9:
+                continue
+        state.routes[day] = new
+        state.unserved = {u for u in state.unserved if u[1] != day} | new_unserved
+
+
+def _local_search(state: WeekState, rng: random.Random) -> set[int]:
+    """First-improvement pattern moves until none improves; returns the days changed."""
+    changed: set[int] = set()
+    improved = True
+    while improved:
+        improved = False
+        order = list(range(len(state.patterns)))
+        rng.shuffle(order)
+        for c in order:
+            client = state.problem.clients[c]
+            best_delta, best_move = -1e-6, None
+            for pattern in client_patterns(state.problem, client):
+                if pattern == state.patterns[c]:
+                    continue
+                delta, move = state.move_delta(c, pattern)
+                if delta < best_delta:
+                    best_delta, best_move = delta, move
+            if best_move is not None:
+                changed |= state.apply(c, best_move)
+                improved = True
+    return changed
+
+
+def _perturb(state: WeekState, rng: random.Random, size: int) -> set[int]:
+    """Move a cluster of up to ``size`` villages near a random one to the same days, together.
+
+    Single-village moves priced by insertion cannot empty a day's run into another day; moving a cluster can.
+    Each village takes its allowed pattern sharing the most days with the target (ties: random).
+    """
+    problem = state.problem
+    flexible = [c for c, cl in enumerate(problem.clients) if len(client_patterns(problem, cl)) > 1]
+    if not flexible:
+        return set()
+    seed = rng.choice(flexible)
+    options = [p for p in client_patterns(problem, problem.clients[seed]) if p != state.patterns[seed]]
+    target = rng.choice(options)
+    here = problem.clients[seed].index
+    near = sorted(flexible, key=lambda c: (problem.km[here, problem.clients[c].index], c))[:size]
+    changed: set[int] = set()
+    for c in near:
+        choices = client_patterns(problem, problem.clients[c])
+        best = max(len(p & target) for p in choices)
+        pattern = rng.choice([p for p in choices if len(p & target) == best])
+        if pattern == state.patterns[c]:
+            continue
+        delta, move = state.move_delta(c, pattern)
+        if delta < INF:
+            changed |= state.apply(c, move)
+    return changed
+
+
+def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
+    """Plan the week: the cheapest plan found within the budget, with its figures and search history.
+
+    Raises ``InfeasibleError`` (naming the villages and constraints) when no plan can exist.
+    """
+    params = params or SolveParams()
+    start = time.perf_counter()
+    problem = prepare(problem)
+    rng = random.Random(params.seed)
+
+    def elapsed() -> float:
+        return time.perf_counter() - start
+
+    state = WeekState(problem, initial_patterns(problem, rng), {})
+    _route_days(state, problem.days, params.construct, params.seed, keep_better=False)
+    best, best_cost = state.copy(), state.cost()
+    history = [(elapsed(), best_cost)]
+    first_feasible = elapsed() if not state.unserved or problem.unserved_penalty is not None else None
+    if progress:
+        progress(elapsed(), best_cost, 0)
+
+    iteration, stopped_by = 0, "iterations"
+    while params.iterations is None or iteration < params.iterations:
+        if elapsed() >= params.time_limit_s:
+            stopped_by = "time limit"
+            break
+        iteration += 1
+        size = 1 + rng.randrange(params.perturb_size)
+        changed = _perturb(state, rng, size) if iteration > 1 else set()
+        changed |= _local_search(state, rng)
+        _route_days(state, changed, params.reoptimise, params.seed + iteration, keep_better=True)
+        cost = state.cost()
+        if cost < best_cost - 1e-6:
+            best, best_cost = state.copy(), cost
+            history.append((elapsed(), best_cost))
+            if first_feasible is None and not state.unserved:
+                first_feasible = elapsed()
+            if progress:
+                progress(elapsed(), best_cost, iteration)
+            log.info("iteration %d: weekly cost %.2f at %.1f s", iteration, best_cost, elapsed())
+        else:
+            state = best.copy()
+    else:
+        stopped_by = "iterations" if params.iterations is not None else "time limit"
+
+    plan = best.to_plan()
+    return Result(
+        plan=plan,
+        stats=plan_stats(problem, plan),
+        runtime_s=elapsed(),
+        iterations=iteration,
+        stopped_by=stopped_by,
+        history=history,
+        first_feasible_s=first_feasible,
+    )
