@@ -1,0 +1,72 @@
+"""The Hangjin week: building the problem from the data set in each design, solving and checking it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import network
+from network import InputError
+from optimizer import SolveParams, check, solve
+from optimizer.build import DEFAULT_VAN, Policy, assign_depots, build_problem, facility_matrices
+
+FAST = SolveParams(time_limit_s=120, iterations=2, seed=0)
+
+
+@pytest.fixture(scope="module")
+def hangjin():
+    dataset = network.load_dataset()
+    return dataset, facility_matrices(dataset)
+
+
+def test_matrices_cover_centre_stations_villages(hangjin):
+    dataset, matrices = hangjin
+    assert matrices.ids[0] == "HUB" and len(matrices.ids) == 1 + 6 + 61
+    assert matrices.estimated and "estimated road distances" in matrices.label
+    assert (matrices.km >= 0).all() and matrices.km.shape == (68, 68)
+
+
+def test_direct_week_is_feasible_and_checked(hangjin):
+    dataset, matrices = hangjin
+    problem = build_problem(dataset, matrices)
+    assert len(problem.clients) == 61 and all(c.visits_per_week == 2 for c in problem.clients)
+    result = solve(problem, FAST)
+    report = check(problem, result.plan)
+    assert report.ok, report.violations[:5]
+    assert report.cost == pytest.approx(result.stats.total_cost)
+    assert result.first_feasible_s is not None
+    # every service point visited twice a week, on one of the default patterns
+    assert all(len(p) == 2 for p in result.plan.patterns)
+
+
+def test_relay_design_uses_stations_and_pays_for_trunk_runs(hangjin):
+    dataset, matrices = hangjin
+    depots = assign_depots(dataset, matrices, "relay")
+    by_township = {v.id: v.township for v in dataset.service_points}
+    assert {depots[v] for v, t in by_township.items() if t == "锡尼镇"} == {"HUB"}
+    assert depots["150625103200"] == "S1"  # a Duguitala village goes to the Duguitala station
+    fleet = (replace(DEFAULT_VAN, depot="stations", count=2), replace(DEFAULT_VAN, count=3))
+    problem = build_problem(dataset, matrices, design="relay", fleet=fleet)
+    assert problem.trunk_cost_per_week > 0
+    assert {d.id for d in problem.depots} >= {"HUB", "S1", "S5"}
+    result = solve(problem, FAST)
+    report = check(problem, result.plan)
+    assert report.ok, report.violations[:5]
+    for route in result.plan.routes:
+        vt = problem.vehicle_types[route.vehicle_type]
+        assert all(problem.clients[c].depot == vt.depot for c in route.clients)
+
+
+def test_policy_rules(hangjin):
+    dataset, matrices = hangjin
+    one = dataset.service_points[0].id
+    policy = Policy(visits_by_village={one: 3}, max_parcels_per_visit=100, volume_factor=2.5)
+    problem = build_problem(dataset, matrices, policy=policy)
+    by_id = {c.id: c for c in problem.clients}
+    assert by_id[one].visits_per_week >= 3
+    big = max(dataset.service_points, key=lambda v: v.parcels_down_per_week)
+    assert by_id[big.id].visits_per_week == min(6, -(-int(big.parcels_down_per_week * 2.5) // 100))
+    assert by_id[big.id].delivery == pytest.approx(big.parcels_down_per_week * 2.5)
+    with pytest.raises(InputError, match="unknown village id"):
+        build_problem(dataset, matrices, policy=Policy(visits_by_village={"nope": 2}))
