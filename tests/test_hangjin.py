@@ -21,7 +21,7 @@ def hangjin():
 
 
 def test_matrices_cover_centre_stations_villages(hangjin):
-    dataset, matrices = hangjin
+    _, matrices = hangjin
     assert matrices.ids[0] == "HUB" and len(matrices.ids) == 1 + 6 + 61
     assert matrices.estimated and "estimated road distances" in matrices.label
     assert (matrices.km >= 0).all() and matrices.km.shape == (68, 68)
