@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from network import settings
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the checkout (as in CI), or where RURALPOST_SHARED points
+SHARED = Path(os.environ.get("RURALPOST_SHARED", REPO.parent / "shared"))
 OSM_SAMPLES = SHARED / "data" / "osm-samples"
 HANGJIN = REPO / "scenarios" / "data" / "hangjin"
 
