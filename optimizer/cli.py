@@ -21,8 +21,9 @@ def _progress(seconds: float, cost: float, iteration: int) -> None:
 def cmd_plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from optimizer.outputs import write_all
     from optimizer.planning import run_scenario
-    from optimizer.report import key_figures, quality_note, write_outputs
+    from optimizer.report import key_figures, quality_note
     from optimizer.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
@@ -38,7 +39,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     scenario = replace(scenario, **overrides)
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
-    written = write_outputs(run, args.out)
+    written = write_all(run, args.out)
     note = quality_note(run)
     figures = key_figures(run)
     print()
@@ -55,6 +56,27 @@ def cmd_plan(args: argparse.Namespace) -> int:
     )
     print(f"  wrote {', '.join(p.name for p in written)} to {args.out}")
     return 0 if run.check.ok else 1
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import os
+
+    from optimizer.sweep import comparison_csv, comparison_markdown, load_sweep, run_sweep
+
+    cases = load_sweep(args.file)
+    jobs = args.jobs or os.cpu_count() or 1
+    print(f"ruralpost sweep: {len(cases)} cases from {args.file} on {min(jobs, len(cases))} processes")
+    rows = run_sweep(cases, jobs=jobs)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    title = f"Sweep: {Path(args.file).stem}"
+    for name, text in (("sweep.csv", comparison_csv(rows)), ("sweep.md", comparison_markdown(rows, title))):
+        tmp = out / f".{name}.tmp{os.getpid()}"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out / name)
+    print(comparison_markdown(rows, title))
+    print(f"wrote sweep.csv, sweep.md to {out}")
+    return 0
 
 
 def cmd_cvrp(args: argparse.Namespace) -> int:
@@ -135,6 +157,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=int, help="search iterations; 0 = until the time limit")
     p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("sweep", help="run a family of scenarios in parallel and compare them in one table")
+    p.add_argument("file", help="sweep TOML file (a scenario with a [sweep] table)")
+    p.add_argument("--out", default="out/sweep", help="output folder (default: out/sweep)")
+    p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
     p.add_argument("instance")

@@ -59,21 +59,50 @@ def route_day(
     budget: SearchBudget,
     *,
     seed: int = 0,
-    vehicles: list[tuple[int, int]] | None = None,
 ) -> tuple[list[Route], list[int]]:
     """Route one day's visits with the vehicles available that day.
 
     Returns the non-empty routes and the clients left unserved (when no vehicle can take them, or when the
     problem's ``unserved_penalty`` makes dropping cheaper).
     """
-    vehicles = problem.vehicles_on(day) if vehicles is None else vehicles
+    week = [WeekVisit(v.client, (day,), v.delivered, v.picked_up) for v in visits]
+    routes, dropped = route_week(problem, week, budget, seed=seed)
+    return routes, [v.client for v in dropped]
+
+
+@dataclass(frozen=True)
+class WeekVisit:
+    """A visit that may go on any of ``days`` (one day for a fixed pattern; several for a once-a-week village
+    whose day is still free), carrying the same parcels whichever day it takes."""
+
+    client: int
+    days: tuple[int, ...]
+    delivered: int
+    picked_up: int
+
+
+def route_week(
+    problem: Problem,
+    visits: list[WeekVisit],
+    budget: SearchBudget,
+    *,
+    seed: int = 0,
+) -> tuple[list[Route], list[WeekVisit]]:
+    """Route visits over several days in one OR-Tools model: every vehicle-day is a vehicle, and each visit may
+    only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
+    part of the routing, which moves whole runs between days where single-village moves cannot.
+
+    Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
+    """
+    days = sorted({d for v in visits for d in v.days})
+    vehicles = [(d, t, c) for d in days for t, c in problem.vehicles_on(d)]
     if not visits:
         return [], []
     if not vehicles:
-        return [], [v.client for v in visits]
+        return [], list(visits)
     visits = list(visits)
     random.Random(seed).shuffle(visits)  # the seed changes the search's path through equal choices
-    types = [problem.vehicle_types[t] for t, _ in vehicles]
+    types = [problem.vehicle_types[t] for _, t, _ in vehicles]
     depot_ids = sorted({vt.depot for vt in types})
     depot_node = {d: i for i, d in enumerate(depot_ids)}
     locations = [problem.depot(d).index for d in depot_ids] + [problem.clients[v.client].index for v in visits]
@@ -90,13 +119,13 @@ def route_day(
     # Arc costs and travel times per vehicle type (cost per km and speed factor differ by type).
     cost_cb: dict[int, int] = {}
     time_cb: dict[int, int] = {}
-    for t in sorted({t for t, _ in vehicles}):
+    for t in sorted({t for _, t, _ in vehicles}):
         vt = problem.vehicle_types[t]
         cost = (km * (vt.cost_per_km * COST_SCALE)).round().astype(int).tolist()
         cost_cb[t] = routing.RegisterTransitMatrix(cost)
         travel = mins * vt.speed_factor + [[s] for s in service]
         time_cb[t] = routing.RegisterTransitMatrix((travel * TIME_SCALE).round().astype(int).tolist())
-    for v, (t, _) in enumerate(vehicles):
+    for v, (_, t, _) in enumerate(vehicles):
         vt = problem.vehicle_types[t]
         routing.SetArcCostEvaluatorOfVehicle(cost_cb[t], v)
         routing.SetFixedCostOfVehicle(round(vt.fixed_cost_per_day * COST_SCALE), v)
@@ -124,7 +153,7 @@ def route_day(
     if any(s != float("inf") for s in shifts) or any(w is not None for w in windows):
         horizon = int(min(_NO_LIMIT, max((s for s in shifts if s != float("inf")), default=24 * 60) * TIME_SCALE))
         horizon = max(horizon, int(24 * 60 * TIME_SCALE))
-        routing.AddDimensionWithVehicleTransits([time_cb[t] for t, _ in vehicles], horizon, horizon, True, "time")
+        routing.AddDimensionWithVehicleTransits([time_cb[t] for _, t, _ in vehicles], horizon, horizon, True, "time")
         time_dim = routing.GetDimensionOrDie("time")
         for v, vt in enumerate(types):
             if vt.max_shift_minutes != float("inf"):
@@ -139,12 +168,13 @@ def route_day(
         penalty = _NO_LIMIT // max(1, len(visits))
     else:
         penalty = int(problem.unserved_penalty * COST_SCALE)
+    all_vehicles = list(range(len(vehicles)))
     for k, visit in enumerate(visits):
         index = manager.NodeToIndex(n_depots + k)
         routing.AddDisjunction([index], penalty)
         home = problem.clients[visit.client].depot
-        if home is not None:
-            allowed = [v for v, vt in enumerate(types) if vt.depot == home]
+        allowed = [v for v, (d, _, _) in enumerate(vehicles) if d in visit.days and home in (None, types[v].depot)]
+        if allowed != all_vehicles:
             routing.VehicleVar(index).SetValues([-1, *allowed])
 
     params = pywrapcp.DefaultRoutingSearchParameters()
@@ -159,18 +189,18 @@ def route_day(
         params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
         solution = routing.SolveWithParameters(params)
     if solution is None:
-        return [], [v.client for v in visits]
+        return [], list(visits)
 
     routes: list[Route] = []
     served: set[int] = set()
-    for v, (t, copy) in enumerate(vehicles):
+    for v, (day, t, copy) in enumerate(vehicles):
         index = solution.Value(routing.NextVar(routing.Start(v)))
         stops: list[int] = []
         while not routing.IsEnd(index):
-            stops.append(visits[manager.IndexToNode(index) - n_depots].client)
+            k = manager.IndexToNode(index) - n_depots
+            stops.append(visits[k].client)
+            served.add(k)
             index = solution.Value(routing.NextVar(index))
         if stops:
             routes.append(Route(day, t, copy, tuple(stops)))
-            served.update(stops)
-    dropped = [v.client for v in visits if v.client not in served]
-    return routes, dropped
+    return routes, [v for k, v in enumerate(visits) if k not in served]

@@ -17,9 +17,9 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from optimizer.engine import DayVisit, SearchBudget, route_day
+from optimizer.engine import SearchBudget, WeekVisit, route_week
 from optimizer.evaluate import plan_stats
 from optimizer.feasibility import prepare
 from optimizer.model import Pattern, Problem, client_patterns, visit_loads
@@ -40,8 +40,11 @@ class SolveParams:
     iterations: int | None = 200
     seed: int = 0
     construct: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=2.0, solutions=30))
-    reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=300))
+    reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
+    polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=1000))
     perturb_size: int = 12
+    accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
+    joint_every: int = 10  # re-route the whole week jointly every so many iterations (once-a-week villages)
 
 
 def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
@@ -84,20 +87,58 @@ def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
 
 
 def _route_days(state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool) -> None:
-    """Route ``days`` with OR-Tools; with ``keep_better`` a day keeps its current routes unless OR-Tools beats them."""
-    problem = state.problem
+    """Route each of ``days`` with OR-Tools, in place; with ``keep_better`` a day keeps its routes unless
+    OR-Tools finds cheaper ones."""
     for day in sorted(days):
-        visits = [DayVisit(c, *state.loads[(c, day)]) for c, p in enumerate(state.patterns) if day in p]
-        routes, dropped = route_day(problem, day, visits, budget, seed=seed * 1000 + day)
-        new = {(r.vehicle_type, r.vehicle): list(r.clients) for r in routes}
-        new_unserved = {(c, day) for c in dropped}
-        if keep_better:
-            old_cost = state.day_cost(day) + state._missed_cost() * sum(1 for u in state.unserved if u[1] == day)
-            new_cost = sum(state.route_cost(day, v, s) for v, s in new.items()) + state._missed_cost() * len(dropped)
-            if new_cost >= old_cost - 1e-9:
-                continue
-        state.routes[day] = new
-        state.unserved = {u for u in state.unserved if u[1] != day} | new_unserved
+        _route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better)
+
+
+def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool) -> None:
+    """Route ``days`` in one OR-Tools model, in place.
+
+    Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
+    routing chooses). With ``keep_better`` the days keep their current routes unless OR-Tools finds cheaper ones.
+    """
+    problem = state.problem
+    if not days:
+        return
+    visits = []
+    for c, pattern in enumerate(state.patterns):
+        due = sorted(pattern & days)
+        if not due:
+            continue
+        if len(pattern) == 1:  # once a week: any allowed single day among those rerouted
+            allowed = {d for p in client_patterns(problem, problem.clients[c]) if len(p) == 1 for d in p} & days
+            visits.append(WeekVisit(c, tuple(sorted(allowed | set(due))), *state.loads[(c, due[0])]))
+        else:
+            visits += [WeekVisit(c, (d,), *state.loads[(c, d)]) for d in due]
+    routes, dropped = route_week(problem, visits, budget, seed=seed)
+    trial = state.copy()
+    for route in routes:
+        for c in route.clients:
+            if len(trial.patterns[c]) == 1 and route.day not in trial.patterns[c]:
+                trial.patterns[c] = frozenset({route.day})
+                trial._set_loads(c, trial.patterns[c])
+    for d in days:
+        trial.routes[d] = {}
+    for route in routes:
+        trial.routes[route.day][(route.vehicle_type, route.vehicle)] = list(route.clients)
+    missed = {(v.client, d) for v in dropped for d in v.days if d in trial.patterns[v.client]}
+    trial.unserved = {u for u in trial.unserved if u[1] not in days} | missed
+    if keep_better:
+
+        def cost(s: WeekState) -> float:
+            return sum(s.day_cost(d) for d in days) + s._missed_cost() * sum(1 for u in s.unserved if u[1] in days)
+
+        if cost(trial) >= cost(state) - 1e-9:
+            return
+    state.patterns, state.routes, state.unserved, state.loads = (
+        trial.patterns,
+        trial.routes,
+        trial.unserved,
+        trial.loads,
+    )
+    state.forget_costs()
 
 
 def _local_search(state: WeekState, rng: random.Random) -> set[int]:
@@ -164,8 +205,13 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     def elapsed() -> float:
         return time.perf_counter() - start
 
+    flexible = any(len(p) == 1 and len(client_patterns(problem, c)) > 1 for c in problem.clients
+                   for p in client_patterns(problem, c)[:1])  # fmt: skip
     state = WeekState(problem, initial_patterns(problem, rng), {})
-    _route_days(state, problem.days, params.construct, params.seed, keep_better=False)
+    if flexible:
+        _route_jointly(state, set(problem.days), params.construct, params.seed, keep_better=False)
+    else:
+        _route_days(state, problem.days, params.construct, params.seed, keep_better=False)
     best, best_cost = state.copy(), state.cost()
     history = [(elapsed(), best_cost)]
     first_feasible = elapsed() if not state.unserved or problem.unserved_penalty is not None else None
@@ -174,15 +220,22 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
 
     iteration, stopped_by = 0, "iterations"
     while params.iterations is None or iteration < params.iterations:
-        if elapsed() >= params.time_limit_s:
+        if elapsed() >= 0.9 * params.time_limit_s:  # the last tenth is for the polish
             stopped_by = "time limit"
             break
         iteration += 1
         size = 1 + rng.randrange(params.perturb_size)
         changed = _perturb(state, rng, size) if iteration > 1 else set()
         changed |= _local_search(state, rng)
-        _route_days(state, changed, params.reoptimise, params.seed + iteration, keep_better=True)
+        if flexible and iteration % params.joint_every == 0:
+            # once-a-week villages may change day across the whole week
+            _route_jointly(state, set(problem.days), params.reoptimise, params.seed + iteration, keep_better=True)
+        else:
+            _route_days(state, changed, params.reoptimise, params.seed + iteration, keep_better=True)
         cost = state.cost()
+        # record-to-record travel: carry on from a plan slightly worse than the best, less so as the run ends
+        progress_fraction = iteration / params.iterations if params.iterations else elapsed() / params.time_limit_s
+        threshold = params.accept_worse * max(0.0, 1.0 - progress_fraction)
         if cost < best_cost - 1e-6:
             best, best_cost = state.copy(), cost
             history.append((elapsed(), best_cost))
@@ -191,11 +244,20 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
             if progress:
                 progress(elapsed(), best_cost, iteration)
             log.info("iteration %d: weekly cost %.2f at %.1f s", iteration, best_cost, elapsed())
-        else:
+        elif cost > best_cost * (1.0 + threshold):
             state = best.copy()
     else:
         stopped_by = "iterations" if params.iterations is not None else "time limit"
 
+    # polish: every day of the best plan once more with a larger OR-Tools budget
+    left = max(0.05, (params.time_limit_s - elapsed()) / len(problem.days))
+    polish = replace(params.polish, time_s=min(params.polish.time_s, left))
+    _route_days(best, problem.days, polish, params.seed - 1, keep_better=True)
+    if best.cost() < best_cost - 1e-6:
+        best_cost = best.cost()
+        history.append((elapsed(), best_cost))
+        if progress:
+            progress(elapsed(), best_cost, iteration)
     plan = best.to_plan()
     return Result(
         plan=plan,

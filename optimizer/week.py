@@ -7,6 +7,7 @@ days a move touched afterwards.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from optimizer.evaluate import Loads, route_figures
@@ -25,6 +26,8 @@ class WeekState:
     routes: dict[int, dict[tuple[int, int], list[int]]]
     unserved: set[tuple[int, int]] = field(default_factory=set)
     loads: Loads = field(default_factory=dict)
+    # cost of (day, vehicle, stops) under the current loads; entries naming a client go when its loads change
+    _costs: dict[tuple[int, tuple[int, int], tuple[int, ...]], float] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.loads:
@@ -33,6 +36,7 @@ class WeekState:
 
     # -- bookkeeping -------------------------------------------------------------------------------------------
     def _set_loads(self, c: int, pattern: Pattern) -> None:
+        self.forget_costs(c)
         for day in self.problem.days:
             self.loads.pop((c, day), None)
         for day, load in visit_loads(self.problem, self.problem.clients[c], pattern).items():
@@ -45,15 +49,32 @@ class WeekState:
             {d: {v: list(s) for v, s in r.items()} for d, r in self.routes.items()},
             set(self.unserved),
             dict(self.loads),
+            dict(self._costs),
         )
 
     def route_cost(self, day: int, vehicle: tuple[int, int], stops: list[int], loads: Loads | None = None) -> float:
-        """Cost (yuan) of a stop list for a vehicle on a day; INF if it breaks capacity, shift or opening hours."""
+        """Cost (yuan) of a stop list for a vehicle on a day; INF if it breaks capacity, shift or opening hours.
+
+        Without ``loads`` (the current ones) the result is cached.
+        """
         if not stops:
             return 0.0
+        key = (day, vehicle, tuple(stops))
+        if loads is None and key in self._costs:
+            return self._costs[key]
         vt = self.problem.vehicle_types[vehicle[0]]
-        fig = route_figures(self.problem, Route(day, vehicle[0], vehicle[1], tuple(stops)), loads or self.loads)
-        return fig.cost if fig.feasible(vt.capacity, vt.max_shift_minutes) else INF
+        fig = route_figures(self.problem, Route(day, vehicle[0], vehicle[1], key[2]), loads or self.loads)
+        cost = fig.cost if fig.feasible(vt.capacity, vt.max_shift_minutes) else INF
+        if loads is None:
+            self._costs[key] = cost
+        return cost
+
+    def forget_costs(self, client: int | None = None) -> None:
+        """Drop cached route costs (those of routes visiting ``client``, or all)."""
+        if client is None:
+            self._costs.clear()
+        else:
+            self._costs = {k: v for k, v in self._costs.items() if client not in k[2]}
 
     def day_cost(self, day: int) -> float:
         return sum(self.route_cost(day, v, s) for v, s in self.routes.get(day, {}).items())
@@ -81,23 +102,39 @@ class WeekState:
         return home is None or self.problem.vehicle_types[vehicle[0]].depot == home
 
     def best_insertion(self, c: int, day: int, loads: Loads) -> tuple[float, tuple[int, int] | None, int]:
-        """Cheapest feasible insertion of client ``c`` on ``day``: (added cost, vehicle, position)."""
-        best = (INF, None, 0)
+        """Cheapest feasible insertion of client ``c`` on ``day``: (added cost, vehicle, position).
+
+        Positions are tried in order of detour length, so each route stops at its first feasible position, which
+        is its cheapest: the route's cost changes only by cost per km x detour (plus the fixed cost if it was idle).
+        """
+        problem = self.problem
+        best: tuple[float, tuple[int, int] | None, int] = (INF, None, 0)
         day_routes = self.routes.setdefault(day, {})
+        here = problem.clients[c].index
+        km = problem.km
         tried_empty: set[int] = set()
-        for vehicle in self.problem.vehicles_on(day):
+        for vehicle in problem.vehicles_on(day):
             if not self._allowed(c, vehicle):
                 continue
             stops = day_routes.get(vehicle, [])
+            vt = problem.vehicle_types[vehicle[0]]
             if not stops:
                 if vehicle[0] in tried_empty:  # identical idle vehicles: try one of each type
                     continue
                 tried_empty.add(vehicle[0])
-            base = self.route_cost(day, vehicle, stops, loads)
-            for pos in range(len(stops) + 1):
-                added = self.route_cost(day, vehicle, [*stops[:pos], c, *stops[pos:]], loads) - base
-                if added < best[0]:
+            depot = problem.depot(vt.depot).index
+            path = [depot, *(problem.clients[s].index for s in stops), depot]
+            detours = sorted(
+                (km[a, here] + km[here, b] - km[a, b], pos) for pos, (a, b) in enumerate(itertools.pairwise(path))
+            )
+            extra = 0.0 if stops else vt.fixed_cost_per_day
+            for detour, pos in detours:
+                added = extra + vt.cost_per_km * detour
+                if added >= best[0]:
+                    break
+                if self.route_cost(day, vehicle, [*stops[:pos], c, *stops[pos:]], loads) < INF:
                     best = (added, vehicle, pos)
+                    break
         return best
 
     def move_delta(self, c: int, new: Pattern) -> tuple[float, dict]:
@@ -123,7 +160,7 @@ class WeekState:
                 if current is not None:
                     vehicle, stops = current
                     rest = [s for s in stops if s != c]
-                    delta += self.route_cost(day, vehicle, rest, loads) - self.route_cost(day, vehicle, stops)
+                    delta += self.route_cost(day, vehicle, rest) - self.route_cost(day, vehicle, stops)
                     removals[day] = (vehicle, rest)
                 elif missed:
                     delta -= self._missed_cost()
@@ -156,6 +193,7 @@ class WeekState:
                 self.routes.setdefault(day, {}).setdefault(vehicle, []).insert(pos, c)
         self.patterns[c] = move["pattern"]
         self.loads = move["loads"]
+        self.forget_costs(c)
         # a kept day's route is unchanged but its loads moved: it counts as changed for re-optimisation
         changed |= set(self.patterns[c])
         return changed
