@@ -90,10 +90,15 @@ def build_map(run: PlanRun) -> folium.Map:
     # Only Leaflet itself is needed, and it is inlined below: no request leaves the page.
     fmap.default_js, fmap.default_css = [], []
     leaflet_css = (STATIC / "leaflet.css").read_text(encoding="utf-8")
-    leaflet_js = (STATIC / "leaflet.js").read_text(encoding="utf-8")
+    leaflet_js = (STATIC / "leaflet.js").read_text(encoding="utf-8").replace("//# sourceMappingURL=leaflet.js.map", "")
     root = fmap.get_root()
     root.header.add_child(folium.Element(f"<meta charset='utf-8'><style>{leaflet_css}</style>"))
     root.header.add_child(folium.Element(f"<script>{leaflet_js}</script>"))
+    # folium's popups call jQuery as $(html)[0]; this stand-in parses the HTML so jQuery need not be loaded
+    root.header.add_child(folium.Element(
+        "<script>window.$ = window.$ || function (html) { const t = document.createElement('template');"
+        " t.innerHTML = html.trim(); return [t.content.firstElementChild]; };</script>"
+    ))  # fmt: skip
     if ds.boundary is not None:
         folium.GeoJson(
             ds.boundary.__geo_interface__, name="旗界 boundary",
@@ -103,7 +108,7 @@ def build_map(run: PlanRun) -> folium.Map:
     colour_of: dict[tuple[int, str], str] = {}
     days = {}
     for d in run.problem.days:
-        days[d] = folium.FeatureGroup(name=f"{DAY_ZH[d]} {WEEKDAY_EN[d]}", show=d == run.problem.days[0]).add_to(fmap)
+        days[d] = folium.FeatureGroup(name=f"{DAY_ZH[d]} {WEEKDAY_EN[d]}", show=True).add_to(fmap)
     dashed = "8 6" if run.matrices.estimated else None
     for line in _run_lines(run):
         folium.PolyLine(
@@ -129,7 +134,7 @@ def build_map(run: PlanRun) -> folium.Map:
                 [v.lat, v.lon] if v else [ds.centre.lat, ds.centre.lon], radius=6,
                 color=colour_of.get((d, client.id), "#000"), weight=2, dash_array="3 3" if est else None,
                 fill=True, fill_opacity=0.25 if est else 0.9, popup=folium.Popup(popup, max_width=260),
-                tooltip=f"{client.name} {client.name_pinyin}",
+                tooltip=f"{client.name} {client.name_pinyin} ({client.id})",
             ).add_to(days[d])  # fmt: skip
     depots = folium.FeatureGroup(name="中心与站点 centre and stations").add_to(fmap)
     for s in (ds.centre, *ds.stations):
@@ -141,7 +146,7 @@ def build_map(run: PlanRun) -> folium.Map:
         ).add_to(depots)  # fmt: skip
     note = quality_note(run)
     legend = (
-        "<div style='position:fixed;bottom:12px;left:12px;z-index:9999;background:white;padding:6px 8px;"
+        "<div style='position:fixed;bottom:34px;left:12px;z-index:9999;background:white;padding:6px 8px;"
         "font:12px sans-serif;border:1px solid #999;max-width:420px'>"
         f"<b>{run.scenario.name}</b> — 实心点: 已核实位置 surveyed; 空心虚线点: 估算位置 estimated."
         + (f"<br>{note}" if note else "")

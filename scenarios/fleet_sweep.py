@@ -1,4 +1,4 @@
-"""Run the sweep scenarios/fleet_sweep.toml: `python scenarios/fleet_sweep.py [options of 'ruralpost sweep', e.g. --out DIR]`."""
+"""Run the sweep scenarios/fleet_sweep.toml: `python scenarios/fleet_sweep.py [--out DIR] [--jobs N]`."""
 
 import sys
 from pathlib import Path

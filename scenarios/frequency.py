@@ -1,4 +1,4 @@
-"""Run the sweep scenarios/frequency.toml: `python scenarios/frequency.py [options of 'ruralpost sweep', e.g. --out DIR]`."""
+"""Run the sweep scenarios/frequency.toml: `python scenarios/frequency.py [--out DIR] [--jobs N]`."""
 
 import sys
 from pathlib import Path
