@@ -1,0 +1,86 @@
+"""Cordeau's 42 periodic-VRP instances: gap to the best-known values (Vidal et al. 2012) per instance and family,
+with the 1997 reference solutions (CGL97) beside them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from benchmarks.common import fmt, run_isolated, spread
+
+FAMILIES = {"p01-p10": range(1, 11), "p11-p13": range(11, 14), "p14-p32": range(14, 33)}
+TARGET = {f"p{i:02d}" for i in (*range(2, 11), *range(14, 27))} | {f"pr{i:02d}" for i in range(1, 11)}
+
+
+def family(name: str) -> str:
+    if name.startswith("pr"):
+        return "pr01-pr10"
+    number = int(name[1:])
+    return next(f for f, r in FAMILIES.items() if number in r)
+
+
+def solve_once(path: str, time_limit: float, seed: int) -> dict:
+    from optimizer import SolveParams, check, solve
+    from optimizer.pvrp import read_pvrp
+
+    problem = read_pvrp(path).to_problem()
+    result = solve(problem, SolveParams(time_limit_s=time_limit, iterations=None, seed=seed))
+    report = check(problem, result.plan)
+    return {"instance": Path(path).stem, "time_limit_s": time_limit, "seed": seed, "cost": round(report.cost, 2),
+            "feasible": report.ok, "iterations": result.iterations}  # fmt: skip
+
+
+def run(quick: bool, jobs: int, shared: Path, limits: list[float] | None = None) -> dict:
+    folder = shared / "benchmarks" / "pvrp"
+    with open(folder / "instances.csv", encoding="utf-8") as fh:
+        meta = {r["instance"]: r for r in csv.DictReader(fh)}
+    names = sorted(meta)
+    if quick:
+        names, limits, seeds = ["p01"], [3.0], [1]
+    else:
+        limits, seeds = limits or [30.0], [1]
+    tasks = [(solve_once, {"path": str(folder / "instances" / f"{n}.txt"), "time_limit": t, "seed": s})
+             for t in limits for n in names for s in seeds]  # fmt: skip
+    runs = run_isolated(tasks, jobs)
+    for r in runs:
+        m = meta[r["instance"]]
+        r["bks"] = float(m["bks"])
+        r["gap_pct"] = round(100 * (r["cost"] - r["bks"]) / r["bks"], 3)
+        r["cgl97_gap_pct"] = round(100 * (float(m["cgl97_res"]) - r["bks"]) / r["bks"], 3)
+    return {"runs": runs}
+
+
+def table(res: dict) -> str:
+    runs = res["runs"]
+    limits = sorted({r["time_limit_s"] for r in runs})
+    lines = ["| family | instances | " + " | ".join(f"ruralpost {t:g} s" for t in limits) + " | CGL97 (1997) |",
+             "|" + " --- |" * (len(limits) + 3)]  # fmt: skip
+    groups = [*FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
+    for g in groups:
+
+        def member(r, g=g):
+            if g == "all":
+                return True
+            if g.startswith("target"):
+                return r["instance"] in TARGET
+            return family(r["instance"]) == g
+
+        part = [r for r in runs if member(r)]
+        if not part:
+            continue
+        cells = []
+        for t in limits:
+            gaps = [r["gap_pct"] for r in part if r["time_limit_s"] == t]
+            cells.append(f"{sum(gaps) / len(gaps):.2f} %" if gaps else "–")
+        cgl = {r["instance"]: r["cgl97_gap_pct"] for r in part}
+        lines.append(f"| {g} | {len(cgl)} | " + " | ".join(cells) + f" | {sum(cgl.values()) / len(cgl):.2f} % |")
+    lines += ["", "| instance | " + " | ".join(f"{t:g} s gap" for t in limits) + " | CGL97 gap |",
+              "|" + " --- |" * (len(limits) + 2)]  # fmt: skip
+    for name in sorted({r["instance"] for r in runs}):
+        cells = [fmt(spread([r["gap_pct"] for r in runs if r["instance"] == name and r["time_limit_s"] == t]), " %")
+                 for t in limits]  # fmt: skip
+        cgl = next(r["cgl97_gap_pct"] for r in runs if r["instance"] == name)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {cgl:.2f} % |")
+    lines.append("")
+    lines.append(f"All {len(runs)} plans checked feasible: {'yes' if all(r['feasible'] for r in runs) else 'NO'}.")
+    return "\n".join(lines)

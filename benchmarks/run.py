@@ -1,0 +1,106 @@
+"""Run the benchmark suite and regenerate benchmarks/README.md's tables.
+
+    python -m benchmarks.run                 # everything (long: see README for the time each section takes)
+    python -m benchmarks.run --quick         # smoke run, a minute or so
+    python -m benchmarks.run --only cvrp,pvrp --jobs 2
+
+Raw results go to a JSON file (default benchmarks/results.json, or results-quick.json with --quick); sections not
+run keep their earlier results. The README's tables between the markers are rewritten from that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from benchmarks import common, cvrp, hangjin, pvrp, roads, scaling
+
+HERE = Path(__file__).parent
+SECTIONS = ("hangjin", "cvrp", "pvrp", "scaling", "roads")
+TITLES = {
+    "hangjin": "Hangjin, 61 village service points (weekly cost, yuan)",
+    "cvrp": "CVRPLIB X instances: gap to best-known",
+    "pvrp": "Cordeau PVRP benchmark: gap to best-known (Vidal et al. 2012)",
+    "scaling": "Scaling: synthetic banners",
+    "roads": "Road network: synthetic 200,000-node OSM extract",
+}
+
+
+def shared_folder() -> Path:
+    return Path(os.environ.get("RURALPOST_SHARED", HERE.parent.parent / "shared"))
+
+
+def run_section(name: str, quick: bool, jobs: int) -> dict:
+    if name == "hangjin":
+        return hangjin.run(quick, jobs)
+    if name == "cvrp":
+        return cvrp.run(quick, jobs, shared_folder())
+    if name == "pvrp":
+        return pvrp.run(quick, jobs, shared_folder())
+    if name == "scaling":
+        return scaling.run(quick, jobs)
+    return roads.run(quick, jobs)
+
+
+def tables(results: dict) -> str:
+    out = []
+    for name in SECTIONS:
+        if name in results.get("sections", {}):
+            sec = results["sections"][name]
+            module = {"hangjin": hangjin, "cvrp": cvrp, "pvrp": pvrp, "scaling": scaling, "roads": roads}[name]
+            out += [f"### {TITLES[name]}", "", f"_Run {sec['date']}, {sec['mode']}._", "", module.table(sec), ""]
+    m = results.get("machine", {})
+    out += [f"Machine: {m.get('cores')} cores, {m.get('processor')}, Python {m.get('python')}; "
+            f"versions {', '.join(f'{k} {v}' for k, v in m.get('versions', {}).items())}."]  # fmt: skip
+    return "\n".join(out)
+
+
+def update_readme(text: str, readme: Path) -> None:
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    body = readme.read_text(encoding="utf-8")
+    if start not in body or end not in body:
+        raise SystemExit(f"{readme}: markers {start} / {end} missing")
+    head, rest = body.split(start, 1)
+    _, tail = rest.split(end, 1)
+    tmp = readme.with_suffix(".tmp")
+    tmp.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
+    os.replace(tmp, readme)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: one small case per section")
+    ap.add_argument("--only", help=f"comma-separated sections ({', '.join(SECTIONS)})")
+    ap.add_argument("--jobs", type=int, default=1, help="measurements run side by side (default 1: fair timing)")
+    ap.add_argument("--out", help="results JSON (default benchmarks/results.json or results-quick.json)")
+    ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
+    args = ap.parse_args(argv)
+    only = args.only.split(",") if args.only else list(SECTIONS)
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    out = Path(args.out) if args.out else HERE / ("results-quick.json" if args.quick else "results.json")
+    results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"sections": {}}
+    results["machine"] = common.machine()
+    for name in only:
+        print(f"benchmark section {name} ...", file=sys.stderr, flush=True)
+        section = run_section(name, args.quick, args.jobs)
+        section["date"] = dt.date.today().isoformat()
+        section["mode"] = "quick" if args.quick else f"full, {args.jobs} job(s) side by side"
+        results["sections"][name] = section
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, out)
+    text = tables(results)
+    print(text)
+    if not args.quick and not args.no_readme:
+        update_readme(text, HERE / "README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
