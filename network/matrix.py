@@ -75,5 +75,30 @@ def travel_matrix(
 
 
 def shortest_path_nodes(graph: nx.MultiDiGraph, source: int, target: int, *, weight: str = "length") -> list[int]:
-    """OSM node ids along the shortest path (by ``weight``: ``length`` or ``travel_time``) from source to target."""
-    return nx.shortest_path(graph, source, target, weight=weight)
+    """OSM node ids along the shortest path (by ``weight``: ``length`` or ``travel_time``) from source to target.
+
+    One Dijkstra per source node (scipy, predecessors kept in memory), so the paths of many legs from the same
+    stops cost little more than one.
+    """
+    ga = graph_arrays(graph)
+    index = {int(n): i for i, n in enumerate(ga.node_ids)} if (ga.fingerprint, "index") not in _PATHS else None
+    if index is not None:
+        _PATHS[(ga.fingerprint, "index")] = index
+    index = _PATHS[(ga.fingerprint, "index")]
+    key = (ga.fingerprint, weight, int(source))
+    if key not in _PATHS:
+        matrix = ga.km if weight == "length" else ga.minutes
+        _, pred = dijkstra(matrix, directed=True, indices=index[int(source)], return_predecessors=True)
+        _PATHS[key] = pred
+    pred = _PATHS[key]
+    at = index[int(target)]
+    path = [at]
+    while path[-1] != index[int(source)]:
+        at = pred[path[-1]]
+        if at < 0:
+            raise nx.NetworkXNoPath(f"no path from node {source} to node {target}")
+        path.append(at)
+    return [int(ga.node_ids[i]) for i in reversed(path)]
+
+
+_PATHS: dict = {}

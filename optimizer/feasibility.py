@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from network.errors import InputError
 from optimizer.model import Problem, client_patterns, service_minutes, visit_loads
+
+log = logging.getLogger(__name__)
 
 
 class InfeasibleError(InputError):
@@ -21,11 +24,13 @@ def _label(client) -> str:
 
 
 def prepare(problem: Problem) -> Problem:
-    """Check the problem and drop the day patterns no vehicle could serve; raise ``InfeasibleError`` if a village
-    is left with none (or the problem is malformed).
+    """Check the problem and drop the day patterns no vehicle could serve.
 
     A pattern is dropped when one of its visits carries more parcels than the largest vehicle that may serve the
-    village, or falls on a day with no such vehicle.
+    village, or falls on a day with no such vehicle. A village no vehicle can serve at all (no pattern left, or a
+    round trip longer than any shift) makes the problem infeasible (``InfeasibleError`` naming every such village
+    and why) unless the problem allows unserved visits at a penalty: then it is kept, logged, and left unserved.
+    Malformed input (unknown depots, patterns outside the week) always raises.
     """
     problems: list[str] = []
     if not problem.vehicle_types:
@@ -39,12 +44,9 @@ def prepare(problem: Problem) -> Problem:
     if problems:
         raise InfeasibleError(problems)
     clients = []
+    unservable: list[str] = []
     for client in problem.clients:
         label = _label(client)
-        fleet = [vt for vt in problem.vehicle_types if vt.count > 0 and client.depot in (None, vt.depot)]
-        if not fleet:
-            problems.append(f"{label}: no vehicle is based at its depot {client.depot}")
-            continue
         try:
             patterns = client_patterns(problem, client)
         except ValueError as exc:
@@ -54,39 +56,48 @@ def prepare(problem: Problem) -> Problem:
         if bad_days:
             problems.append(f"{label}: pattern {sorted(bad_days[0])} uses days outside the week {problem.days}")
             continue
-        kept = []
-        worst = None
-        for pattern in patterns:
-            loads = visit_loads(problem, client, pattern)
-            ok = True
-            for day, (down, up) in loads.items():
-                cap = max((vt.capacity for vt in fleet if day in vt.days), default=0)
-                if cap == 0:
-                    ok = False
-                    worst = worst or f"{label}: no vehicle runs on day {day}"
-                elif max(down, up) > cap:
-                    ok = False
-                    worst = f"{label}: {max(down, up)} parcels on one visit exceed the largest vehicle's {cap}"
-            if ok:
-                kept.append(pattern)
-        if not kept:
-            problems.append(worst or f"{label}: no allowed visit pattern")
-            continue
-        reach = []
-        for vt in fleet:
-            depot = problem.depot(vt.depot).index
-            down, up = max(visit_loads(problem, client, kept[0]).values())
-            out_back = (problem.minutes[depot, client.index] + problem.minutes[client.index, depot]) * vt.speed_factor
-            reach.append((out_back + service_minutes(client, down, up), vt))
-        shortest, vt = min(reach, key=lambda x: x[0])
-        if shortest > vt.max_shift_minutes:
-            problems.append(
-                f"{label}: the round trip takes {shortest:.0f} min, "
-                f"longer than the {vt.max_shift_minutes:.0f}-min shift"
-            )
         if client.opening is not None and client.opening[0] > client.opening[1]:
             problems.append(f"{label}: opening hours close before they open")
-        clients.append(replace(client, patterns=tuple(kept)))
-    if problems:
-        raise InfeasibleError(problems)
+            continue
+        kept, why = _servable_patterns(problem, client, patterns)
+        if why:
+            unservable.append(f"{label}: {why}")
+        clients.append(replace(client, patterns=tuple(kept or patterns)))
+    if problems or (unservable and problem.unserved_penalty is None):
+        raise InfeasibleError(problems + unservable)
+    for line in unservable:
+        log.warning("%s; its visits will be unserved", line)
     return replace(problem, clients=tuple(clients))
+
+
+def _servable_patterns(problem: Problem, client, patterns) -> tuple[list, str | None]:
+    """The patterns some vehicle can serve, and why the village cannot be served at all (None if it can)."""
+    fleet = [vt for vt in problem.vehicle_types if vt.count > 0 and client.depot in (None, vt.depot)]
+    if not fleet:
+        return [], f"no vehicle is based at its depot {client.depot}"
+    kept = []
+    worst = None
+    for pattern in patterns:
+        ok = True
+        for day, (down, up) in visit_loads(problem, client, pattern).items():
+            cap = max((vt.capacity for vt in fleet if day in vt.days), default=0)
+            if cap == 0:
+                ok = False
+                worst = worst or f"no vehicle runs on day {day}"
+            elif max(down, up) > cap:
+                ok = False
+                worst = f"{max(down, up)} parcels on one visit exceed the largest vehicle's {cap}"
+        if ok:
+            kept.append(pattern)
+    if not kept:
+        return [], worst or "no allowed visit pattern"
+    down, up = max(visit_loads(problem, client, kept[0]).values())
+    reach = []
+    for vt in fleet:
+        depot = problem.depot(vt.depot).index
+        out_back = (problem.minutes[depot, client.index] + problem.minutes[client.index, depot]) * vt.speed_factor
+        reach.append((out_back + service_minutes(client, down, up), vt))
+    shortest, vt = min(reach, key=lambda x: x[0])
+    if shortest > vt.max_shift_minutes:
+        return kept, f"the round trip takes {shortest:.0f} min, longer than the {vt.max_shift_minutes:.0f}-min shift"
+    return kept, None

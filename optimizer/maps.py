@@ -25,7 +25,14 @@ WEEKDAY_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Su
 
 
 def _run_lines(run: PlanRun) -> list[dict]:
-    """One record per run: day, vehicle, colour, stops (place ids) and the line's (lat, lon) coordinates."""
+    """One record per run: day, vehicle, colour, stops (place ids), the line's (lat, lon) coordinates and, on an
+    OSM graph, the road edges (u, v) it uses. Computed once per run."""
+    if "_run_lines" not in run.__dict__:
+        run.__dict__["_run_lines"] = _compute_run_lines(run)
+    return run.__dict__["_run_lines"]
+
+
+def _compute_run_lines(run: PlanRun) -> list[dict]:
     problem = run.problem
     places = {p.id: p for p in (run.dataset.centre, *run.dataset.stations, *run.dataset.villages)}
     snap = None
@@ -37,17 +44,20 @@ def _run_lines(run: PlanRun) -> list[dict]:
     for k, route in enumerate(sorted(run.result.plan.routes, key=lambda r: (r.day, r.vehicle_type, r.vehicle))):
         depot = problem.depot(problem.vehicle_types[route.vehicle_type].depot).id
         stops = [depot, *(problem.clients[c].id for c in route.clients), depot]
+        edges: list[tuple[int, int]] = []
         if snap is not None:
             coords: list[tuple[float, float]] = []
             for a, b in itertools.pairwise(stops):
                 nodes = network.shortest_path_nodes(run.graph, snap[a], snap[b])
-                line = network.path_geometry(run.graph, nodes)
-                coords += [(lat, lon) for lon, lat in line.coords]
+                edges += list(itertools.pairwise(nodes))
+                if len(nodes) > 1:
+                    line = network.path_geometry(run.graph, nodes)
+                    coords += [(lat, lon) for lon, lat in line.coords]
         else:
             coords = [(places[s].lat, places[s].lon) for s in stops]
         out.append({
             "day": route.day, "vehicle": vehicle_label(run, route.vehicle_type, route.vehicle),
-            "colour": PALETTE[k % len(PALETTE)], "stops": stops, "coords": coords,
+            "colour": PALETTE[k % len(PALETTE)], "stops": stops, "coords": coords, "edges": edges,
         })  # fmt: skip
     return out
 
@@ -81,6 +91,18 @@ def routes_geojson(run: PlanRun) -> dict:
 
 def write_geojson(run: PlanRun, path: Path) -> None:
     path.write_text(json.dumps(routes_geojson(run), ensure_ascii=False), encoding="utf-8")
+
+
+def write_roads_used(run: PlanRun, path: Path) -> None:
+    """The OSM road edges the week's runs use, with how many runs use each (GeoJSON or GeoPackage by suffix)."""
+    used: dict[tuple[int, int], int] = {}
+    for line in _run_lines(run):
+        for edge in set(line["edges"]):
+            used[edge] = used.get(edge, 0) + 1
+    frame = network.edges_frame(run.graph, used)
+    if len(frame):
+        frame["runs"] = [used.get((u, v), 0) for u, v in zip(frame["u"], frame["v"], strict=True)]
+    network.write_geodataframe(frame, path)
 
 
 def build_map(run: PlanRun) -> folium.Map:

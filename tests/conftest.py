@@ -35,3 +35,27 @@ def write_osm(path: Path, nodes: dict[int, tuple[float, float]], ways: list[tupl
     lines.append("</osm>")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+# A synthetic road grid over Hangjin (no real extract is reachable offline): 0.05-degree spacing, two-way
+# tertiary rows, gravel-track columns, and one primary column near Xini's longitude tagged ref=S215.
+GRID = {"lat0": 39.30, "lon0": 106.85, "step": 0.05, "rows": 34, "cols": 50, "s215_col": 37}
+
+
+@pytest.fixture(scope="session")
+def hangjin_grid_osm(tmp_path_factory) -> Path:
+    rows, cols = GRID["rows"], GRID["cols"]
+    nodes = {
+        r * cols + c + 1: (GRID["lat0"] + r * GRID["step"], GRID["lon0"] + c * GRID["step"])
+        for r in range(rows)
+        for c in range(cols)
+    }
+    ways = [([r * cols + c + 1 for c in range(cols)], {"highway": "tertiary"}) for r in range(rows)]
+    for c in range(cols):
+        tags = (
+            {"highway": "primary", "ref": "S215"}
+            if c == GRID["s215_col"]
+            else {"highway": "track", "surface": "gravel"}
+        )
+        ways.append(([r * cols + c + 1 for r in range(rows)], tags))
+    return write_osm(tmp_path_factory.mktemp("osm") / "hangjin-grid.osm", nodes, ways)

@@ -1,0 +1,9 @@
+"""Plan scenarios/road_closure.toml on an OSM graph: `python scenarios/road_closure.py --graph FILE [--out DIR]`."""
+
+import sys
+from pathlib import Path
+
+from optimizer.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["plan", "--scenario", str(Path(__file__).with_suffix(".toml")), *sys.argv[1:]]))
