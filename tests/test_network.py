@@ -189,3 +189,28 @@ def test_export_edges(tmp_path, toy_osm):
     assert len(used) == 1
     geo = network.write_geodataframe(used, tmp_path / "used.geojson")
     assert geo.read_text(encoding="utf-8").startswith("{")
+
+
+def test_download_uses_the_cached_graph_offline(tmp_path, toy_osm):
+    """A download cached earlier is read back without touching the network."""
+    from shapely.geometry import box
+
+    cached = network.save_graph(load_graph(toy_osm), tmp_path / "cached.graphml")
+    graph = network.download_graph(box(107.9, 39.9, 108.1, 40.1), cache_path=cached)
+    assert graph.number_of_edges() == load_graph(toy_osm).number_of_edges()
+
+
+def test_network_export_command(tmp_path, toy_osm, capsys):
+    import csv
+
+    from optimizer.cli import main
+
+    assert main(["network", "export", "--out", str(tmp_path / "est")]) == 0
+    with open(tmp_path / "est" / "matrix_km.csv", encoding="utf-8") as fh:
+        first = fh.readline()
+        rows = list(csv.reader(fh))
+    assert "estimated road distances" in first
+    assert rows[0][1:3] == ["HUB", "S1"] and len(rows) == 69
+    assert main(["network", "export", "--graph", str(toy_osm), "--out", str(tmp_path / "osm")]) == 0
+    assert (tmp_path / "osm" / "roads.gpkg").is_file()
+    assert "OpenStreetMap" in (tmp_path / "osm" / "matrix_minutes.csv").read_text(encoding="utf-8").splitlines()[0]
