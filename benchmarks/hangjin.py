@@ -7,7 +7,8 @@ from benchmarks.common import at_checkpoints, fmt, run_isolated, spread
 CHECKPOINTS = (5, 10, 30, 60)
 
 
-def solve_once(design: str, seed: int, time_limit: float) -> dict:
+def solve_once(design: str, seed: int, time_limit: float | None) -> dict:
+    """One run; ``time_limit`` None = the scenario's own budget (its iteration count, deterministic)."""
     from dataclasses import replace
 
     from network.facilities import REPO_ROOT as REPO
@@ -15,10 +16,13 @@ def solve_once(design: str, seed: int, time_limit: float) -> dict:
     from optimizer.scenario import load_scenario
 
     scenario = load_scenario(REPO / "scenarios" / ("baseline.toml" if design == "direct" else "relay.toml"))
-    run = run_scenario(replace(scenario, seed=seed, time_limit_s=time_limit, iterations=None))
+    if time_limit is not None:
+        scenario = replace(scenario, seed=seed, time_limit_s=time_limit, iterations=None)
+    run = run_scenario(scenario)
     result = run.result
     return {
         "design": design, "seed": seed, "time_limit_s": time_limit, "feasible": run.check.ok,
+        "stopped_by": result.stopped_by,
         "first_feasible_s": result.first_feasible_s, "final": round(result.stats.total_cost, 2),
         "checkpoints": at_checkpoints(result.history, CHECKPOINTS), "iterations": result.iterations,
         "runtime_s": round(result.runtime_s, 1),
@@ -31,25 +35,30 @@ def run(quick: bool, jobs: int) -> dict:
     long_limit = 8.0 if quick else 300.0
     tasks = [(solve_once, {"design": d, "seed": s, "time_limit": limit}) for d in ("direct", "relay") for s in seeds]
     tasks += [(solve_once, {"design": d, "seed": 100, "time_limit": long_limit}) for d in ("direct", "relay")]
+    tasks += [(solve_once, {"design": d, "seed": 0, "time_limit": None}) for d in ("direct", "relay")]
     rows = run_isolated(tasks, jobs)
     return {"runs": rows, "long_run_limit_s": long_limit}
 
 
 def table(res: dict) -> str:
     lines = [
-        "| design | first feasible (s) | 5 s | 10 s | 30 s | 60 s | long run (best) | 60 s gap to long run | peak MB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| design | first feasible (s) | 5 s | 10 s | 30 s | 60 s | long run (best) | 60 s gap to long run | "
+        "default run (deterministic) | peak MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for design in ("direct", "relay"):
-        runs = [r for r in res["runs"] if r["design"] == design and r["seed"] != 100]
+        runs = [r for r in res["runs"] if r["design"] == design and r["seed"] not in (0, 100)]
         long = [r for r in res["runs"] if r["design"] == design and r["seed"] == 100]
-        ref = min([r["final"] for r in long + runs])
+        default = [r for r in res["runs"] if r["design"] == design and r["seed"] == 0]
+        ref = min([r["final"] for r in long + runs + default])
         cells = [fmt(spread([r["first_feasible_s"] for r in runs]))]
         for t in CHECKPOINTS:
             cells.append(fmt(spread([r["checkpoints"].get(f"{t}s") for r in runs])))
         finals = [r["final"] for r in runs]
         cells.append(f"{ref:,.0f}")
         cells.append(fmt(spread([100 * (f - ref) / ref for f in finals]), " %"))
+        cells.append("; ".join(f"{r['final']:,.0f} ({100 * (r['final'] - ref) / ref:+.2f} %, {r['runtime_s']} s, "
+                               f"{r['iterations']} it.)" for r in default) or "–")  # fmt: skip
         cells.append(fmt(spread([r["peak_rss_mb"] for r in runs])))
         lines.append(f"| {design} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

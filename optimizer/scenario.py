@@ -35,7 +35,7 @@ class Scenario:
     policy: Policy = field(default_factory=Policy)
     closed_roads: tuple[str, ...] = ()  # OSM way names or refs closed (needs a graph)
     time_limit_s: float = 60.0
-    iterations: int | None = 200
+    iterations: int | None = 60
     seed: int = 0
     source: Path | None = None
 
