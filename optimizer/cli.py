@@ -169,7 +169,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", help="write the solution in CVRPLIB format")
-    p.add_argument("--engine", choices=("ortools", "pyvrp"), default="ortools", help="routing engine")
+    p.add_argument(
+        "--engine", choices=("pyvrp", "ortools"), default="pyvrp",
+        help="routing engine: pyvrp (default; hybrid genetic search, best on plain CVRP) or ortools (the engine the "
+        "weekly planner uses)",
+    )  # fmt: skip
     p.set_defaults(func=cmd_cvrp)
 
     p = sub.add_parser("pvrp", help="solve a Cordeau periodic-VRP instance with the weekly optimizer")

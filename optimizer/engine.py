@@ -33,6 +33,7 @@ class SearchBudget:
     time_s: float = 1.0
     solutions: int | None = None
     ils: bool = True
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"  # an OR-Tools FirstSolutionStrategy name
 
 
 def _ils_parameters(params) -> None:
@@ -178,7 +179,7 @@ def route_week(
             routing.VehicleVar(index).SetValues([-1, *allowed])
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, budget.first_solution)
     params.time_limit.FromMilliseconds(max(1, int(budget.time_s * 1000)))
     if budget.solutions is not None:
         params.solution_limit = budget.solutions

@@ -17,7 +17,7 @@ def test_quick_benchmark_writes_wellformed_results(tmp_path, capsys):
     sec = results["sections"]
     assert {r["design"] for r in sec["hangjin"]["runs"]} == {"direct", "relay"}
     assert all(r["feasible"] and r["first_feasible_s"] is not None for r in sec["hangjin"]["runs"])
-    assert {r["solver"] for r in sec["cvrp"]["runs"]} == {"ruralpost", "ruralpost-pyvrp", "ortools-gls"}
+    assert {r["solver"] for r in sec["cvrp"]["runs"]} == {"ruralpost-ortools", "ruralpost-pyvrp", "ortools-gls"}
     for section in ("cvrp", "pvrp"):
         for r in sec[section]["runs"]:
             assert r["feasible"] and math.isfinite(r["gap_pct"]) and r["gap_pct"] > -1e-6
