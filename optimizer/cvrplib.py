@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from network.errors import InputError
+from network.errors import InputError, read_lines
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,7 @@ def _euc2d(coords: np.ndarray) -> np.ndarray:
 def read_cvrp(path: str | Path) -> CvrpInstance:
     """Read a CVRPLIB ``.vrp`` file (EUC_2D, one depot). Raises ``InputError`` naming the file and line."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    lines = read_lines(path)
     header: dict[str, str] = {}
     coords: dict[int, tuple[float, float]] = {}
     demand: dict[int, int] = {}
@@ -148,7 +145,7 @@ def read_solution(path: str | Path) -> tuple[list[list[int]], float]:
     path = Path(path)
     routes: list[list[int]] = []
     cost = math.nan
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, raw in enumerate(read_lines(path), start=1):
         line = raw.strip()
         try:
             if line.lower().startswith("route"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from network.errors import InputError
+from network.errors import InputError, read_lines
 from optimizer.model import Client, Depot, Pattern, Problem, VehicleType
 from optimizer.solution import Plan, Route
 
@@ -92,11 +92,7 @@ def _numbers(path: Path, lineno: int, line: str, count: int | None = None) -> li
 def read_pvrp(path: str | Path) -> PvrpInstance:
     """Read a Cordeau PVRP file (type 1). Raises ``InputError`` naming file and line for bad or truncated files."""
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    lines = [(i, s) for i, s in enumerate(raw, start=1) if s.strip()]
+    lines = [(i, s) for i, s in enumerate(read_lines(path), start=1) if s.strip()]
     if not lines:
         raise InputError(f"{path}: empty file")
     lineno, head = lines[0]
@@ -160,7 +156,7 @@ def read_res(path: str | Path, problem: Problem) -> tuple[Plan, float]:
     """
     path = Path(path)
     pos = client_position(problem)
-    lines = [(i, s) for i, s in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if s.strip()]
+    lines = [(i, s) for i, s in enumerate(read_lines(path), start=1) if s.strip()]
     if not lines:
         raise InputError(f"{path}: empty solution file")
     stated = _numbers(path, lines[0][0], lines[0][1], 1)[0]

@@ -64,6 +64,14 @@ def _expect(where: str, value: Any, types: type | tuple[type, ...], what: str) -
     return value
 
 
+def _reject_unknown(where: str, table: dict, allowed: set[str]) -> None:
+    unknown = set(table) - allowed
+    if unknown:
+        raise InputError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
 def _days(where: str, value: Any) -> tuple[int, ...]:
     _expect(where, value, list, "a list of day numbers 1-7 (Monday = 1)")
     if not value or any(isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= 7 for d in value):
@@ -73,11 +81,7 @@ def _days(where: str, value: Any) -> tuple[int, ...]:
 
 def _vehicle(where: str, table: Any, base: VehicleType) -> VehicleType:
     _expect(where, table, dict, "a table")
-    unknown = set(table) - _FLEET_KEYS
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(_FLEET_KEYS))})"
-        )
+    _reject_unknown(where, table, _FLEET_KEYS)
     values: dict[str, Any] = {}
     for key, value in table.items():
         at = f"{where}.{key}"
@@ -98,11 +102,7 @@ def _vehicle(where: str, table: Any, base: VehicleType) -> VehicleType:
 
 def _policy(where: str, table: Any) -> Policy:
     _expect(where, table, dict, "a table")
-    unknown = set(table) - _POLICY_KEYS
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(_POLICY_KEYS))})"
-        )
+    _reject_unknown(where, table, _POLICY_KEYS)
     values: dict[str, Any] = {}
     for key, value in table.items():
         at = f"{where}.{key}"
@@ -136,11 +136,7 @@ def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_
     """Build a scenario from a parsed TOML table, checking every key; ``where`` in errors is the file name."""
     where = str(source) if source else "scenario"
     base_dir = base_dir or (source.parent if source else Path.cwd())
-    unknown = set(raw) - _TOP_KEYS
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(_TOP_KEYS))})"
-        )
+    _reject_unknown(where, raw, _TOP_KEYS)
     values: dict[str, Any] = {"source": source}
     for key in ("name", "description", "design"):
         if key in raw:
@@ -176,11 +172,7 @@ def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_
         values["closed_roads"] = tuple(_expect(f"{where}: closed_roads", r, str, "text") for r in roads)
     if "solver" in raw:
         solver = _expect(f"{where}: solver", raw["solver"], dict, "a table")
-        unknown = set(solver) - _SOLVER_KEYS
-        if unknown:
-            raise InputError(
-                f"{where}: solver: unknown key(s) {', '.join(sorted(unknown))} (allowed: time_limit, iterations, seed)"
-            )
+        _reject_unknown(f"{where}: solver", solver, _SOLVER_KEYS)
         if "time_limit" in solver:
             values["time_limit_s"] = float(
                 _expect(f"{where}: solver.time_limit", solver["time_limit"], (int, float), "seconds")
