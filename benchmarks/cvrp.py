@@ -67,7 +67,7 @@ def run(quick: bool, jobs: int, shared: Path) -> dict:
     if quick:
         paths, limits, seeds = paths[:1], [2.0], [1]
     else:
-        limits, seeds = [10.0], [1]
+        limits, seeds = [10.0, 60.0], [1]
     tasks = [(solve_once, {"path": str(p), "solver": s, "time_limit": t, "seed": seed})
              for p in paths for s in SOLVERS for t in limits for seed in seeds]  # fmt: skip
     return {"runs": run_isolated(tasks, jobs)}
