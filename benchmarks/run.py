@@ -91,8 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         section = run_section(name, args.quick, args.jobs)
         section["date"] = dt.date.today().isoformat()
         section["mode"] = "quick" if args.quick else f"full, {args.jobs} job(s) side by side"
+        # re-read before writing: another section may have finished meanwhile in another process
+        if out.is_file():
+            results["sections"] = json.loads(out.read_text(encoding="utf-8")).get("sections", {})
         results["sections"][name] = section
-        tmp = out.with_suffix(".tmp")
+        tmp = out.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, out)
     text = tables(results)
