@@ -26,6 +26,7 @@ class GraphArrays:
     minutes: csr_matrix  # edge travel time (minutes)
     in_main_component: np.ndarray  # bool per node: in the largest strongly connected component
     fingerprint: str
+    position: dict[int, int]  # OSM node id -> index
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, GraphArrays]] = weakref.WeakKeyDictionary()
@@ -79,6 +80,6 @@ def graph_arrays(graph: nx.MultiDiGraph) -> GraphArrays:
     digest = hashlib.sha256()
     for arr in (node_ids, src, dst, np.round(length_m, 3), np.round(time_s, 3)):
         digest.update(np.ascontiguousarray(arr).tobytes())
-    arrays = GraphArrays(node_ids, lat, lon, km, minutes, main, digest.hexdigest()[:16])
+    arrays = GraphArrays(node_ids, lat, lon, km, minutes, main, digest.hexdigest()[:16], index)
     _CACHE[graph] = (stamp, arrays)
     return arrays

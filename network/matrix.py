@@ -81,19 +81,14 @@ def shortest_path_nodes(graph: nx.MultiDiGraph, source: int, target: int, *, wei
     stops cost little more than one.
     """
     ga = graph_arrays(graph)
-    index = {int(n): i for i, n in enumerate(ga.node_ids)} if (ga.fingerprint, "index") not in _PATHS else None
-    if index is not None:
-        _PATHS[(ga.fingerprint, "index")] = index
-    index = _PATHS[(ga.fingerprint, "index")]
-    key = (ga.fingerprint, weight, int(source))
-    if key not in _PATHS:
+    start, at = ga.position[int(source)], ga.position[int(target)]
+    key = (ga.fingerprint, weight, start)
+    if key not in _PREDECESSORS:
         matrix = ga.km if weight == "length" else ga.minutes
-        _, pred = dijkstra(matrix, directed=True, indices=index[int(source)], return_predecessors=True)
-        _PATHS[key] = pred
-    pred = _PATHS[key]
-    at = index[int(target)]
+        _PREDECESSORS[key] = dijkstra(matrix, directed=True, indices=start, return_predecessors=True)[1]
+    pred = _PREDECESSORS[key]
     path = [at]
-    while path[-1] != index[int(source)]:
+    while path[-1] != start:
         at = pred[path[-1]]
         if at < 0:
             raise nx.NetworkXNoPath(f"no path from node {source} to node {target}")
@@ -101,4 +96,4 @@ def shortest_path_nodes(graph: nx.MultiDiGraph, source: int, target: int, *, wei
     return [int(ga.node_ids[i]) for i in reversed(path)]
 
 
-_PATHS: dict = {}
+_PREDECESSORS: dict[tuple[str, str, int], np.ndarray] = {}  # (graph, weight, source index) -> predecessor row

@@ -128,7 +128,7 @@ def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed:
     if keep_better:
 
         def cost(s: WeekState) -> float:
-            return sum(s.day_cost(d) for d in days) + s._missed_cost() * sum(1 for u in s.unserved if u[1] in days)
+            return sum(s.day_cost(d) for d in days) + s.missed_cost() * sum(1 for u in s.unserved if u[1] in days)
 
         if cost(trial) >= cost(state) - 1e-9:
             return
@@ -205,8 +205,8 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     def elapsed() -> float:
         return time.perf_counter() - start
 
-    flexible = any(len(p) == 1 and len(client_patterns(problem, c)) > 1 for c in problem.clients
-                   for p in client_patterns(problem, c)[:1])  # fmt: skip
+    # once-a-week villages with a choice of day: their day is chosen by routing several days in one model
+    flexible = any(len(ps) > 1 and len(ps[0]) == 1 for ps in (client_patterns(problem, c) for c in problem.clients))
     state = WeekState(problem, initial_patterns(problem, rng), {})
     if flexible:
         _route_jointly(state, set(problem.days), params.construct, params.seed, keep_better=False)

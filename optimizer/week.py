@@ -80,8 +80,7 @@ class WeekState:
         return sum(self.route_cost(day, v, s) for v, s in self.routes.get(day, {}).items())
 
     def penalty(self) -> float:
-        per = self.problem.unserved_penalty
-        return len(self.unserved) * (per if per is not None else 1e7)
+        return len(self.unserved) * self.missed_cost()
 
     def cost(self) -> float:
         """Total weekly cost (yuan) including penalties for unserved visits (a large one where none is allowed)."""
@@ -163,11 +162,11 @@ class WeekState:
                     delta += self.route_cost(day, vehicle, rest) - self.route_cost(day, vehicle, stops)
                     removals[day] = (vehicle, rest)
                 elif missed:
-                    delta -= self._missed_cost()
+                    delta -= self.missed_cost()
             if day in new:
                 added, vehicle, pos = self.best_insertion(c, day, loads)
                 if vehicle is None:
-                    delta += self._missed_cost()
+                    delta += self.missed_cost()
                 else:
                     delta += added
                 inserts[day] = (vehicle, pos)
@@ -175,7 +174,8 @@ class WeekState:
                 return INF, {}
         return delta, {"pattern": new, "removals": removals, "inserts": inserts, "loads": loads}
 
-    def _missed_cost(self) -> float:
+    def missed_cost(self) -> float:
+        """Cost of one missed visit: the problem's penalty, or a large one where none is allowed."""
         per = self.problem.unserved_penalty
         return per if per is not None else 1e7
 
