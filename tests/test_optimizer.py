@@ -168,6 +168,6 @@ def test_unknown_depot_and_empty_fleet():
         solve(replace(problem, vehicle_types=(replace(problem.vehicle_types[0], depot="X"),)), QUICK)
     with pytest.raises(InfeasibleError, match="the fleet is empty"):
         solve(replace(problem, vehicle_types=()), QUICK)
-    bad = replace(problem, clients=(Client("z", "z", 1, 1.0, depot="X"),))
+    bad = replace(problem, clients=(Client("z", "z", 1, 1.0, visits_per_week=1, depot="X"),))
     with pytest.raises(InfeasibleError, match="no vehicle is based at its depot X"):
         solve(bad, QUICK)
