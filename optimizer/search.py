@@ -141,8 +141,9 @@ def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed:
     state.forget_costs()
 
 
-def _local_search(state: WeekState, rng: random.Random) -> set[int]:
-    """First-improvement pattern moves until none improves; returns the days changed."""
+def _local_search(state: WeekState, rng: random.Random, deadline: float = float("inf")) -> set[int]:
+    """First-improvement pattern moves until none improves (or ``deadline``, a ``perf_counter`` time, passes);
+    returns the days changed."""
     changed: set[int] = set()
     improved = True
     while improved:
@@ -150,6 +151,8 @@ def _local_search(state: WeekState, rng: random.Random) -> set[int]:
         order = list(range(len(state.patterns)))
         rng.shuffle(order)
         for c in order:
+            if time.perf_counter() > deadline:
+                return changed
             client = state.problem.clients[c]
             best_delta, best_move = -1e-6, None
             for pattern in client_patterns(state.problem, client):
@@ -226,7 +229,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         iteration += 1
         size = 1 + rng.randrange(params.perturb_size)
         changed = _perturb(state, rng, size) if iteration > 1 else set()
-        changed |= _local_search(state, rng)
+        changed |= _local_search(state, rng, start + 0.9 * params.time_limit_s)
         if flexible and iteration % params.joint_every == 0:
             # once-a-week villages may change day across the whole week
             _route_jointly(state, set(problem.days), params.reoptimise, params.seed + iteration, keep_better=True)

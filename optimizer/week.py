@@ -15,6 +15,7 @@ from optimizer.model import Pattern, Problem, visit_loads
 from optimizer.solution import Plan, Route
 
 INF = float("inf")
+_CACHE_LIMIT = 5000
 
 
 @dataclass
@@ -66,6 +67,8 @@ class WeekState:
         fig = route_figures(self.problem, Route(day, vehicle[0], vehicle[1], key[2]), loads or self.loads)
         cost = fig.cost if fig.feasible(vt.capacity, vt.max_shift_minutes) else INF
         if loads is None:
+            if len(self._costs) >= _CACHE_LIMIT:  # bounded: forgetting a client's entries scans the cache
+                self._costs.clear()
             self._costs[key] = cost
         return cost
 
