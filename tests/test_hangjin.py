@@ -70,3 +70,12 @@ def test_policy_rules(hangjin):
     assert by_id[big.id].delivery == pytest.approx(big.parcels_down_per_week * 2.5)
     with pytest.raises(InputError, match="unknown village id"):
         build_problem(dataset, matrices, policy=Policy(visits_by_village={"nope": 2}))
+
+
+def test_hangjin_plan_is_reproducible(hangjin):
+    dataset, matrices = hangjin
+    problem = build_problem(dataset, matrices)
+    params = SolveParams(time_limit_s=300, iterations=3, seed=5)
+    a, b = solve(problem, params), solve(problem, params)
+    assert a.stopped_by == b.stopped_by == "iterations"
+    assert a.plan == b.plan and a.stats.total_cost == b.stats.total_cost
