@@ -54,10 +54,19 @@ SERVICE_MINUTES_PER_PARCEL = 0.2
 
 @dataclass(frozen=True)
 class Policy:
-    """Service policy: visits a week (default and per village id), volume scaling, days, penalty for a missed visit."""
+    """Service policy: visits a week (by default, per village id, by distance, by volume), allowed visit days,
+    volume scaling, working days, penalty for a missed visit.
+
+    A village's visits a week: its own ``visits_by_village`` entry if any, else ``remote_visits_per_week`` if it
+    lies more than ``remote_km`` road km from its depot, else ``visits_per_week``; raised where one visit would carry
+    more than ``max_parcels_per_visit``. ``patterns_by_village`` fixes a village's allowed day sets explicitly.
+    """
 
     visits_per_week: int = 2
     visits_by_village: Mapping[str, int] = field(default_factory=dict)
+    remote_km: float | None = None
+    remote_visits_per_week: int | None = None
+    patterns_by_village: Mapping[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
     max_parcels_per_visit: int | None = None  # raise the frequency of villages whose visits would carry more
     volume_factor: float = 1.0  # e.g. 2.5 for the November shopping festival
     days: tuple[int, ...] = WEEKDAYS
@@ -122,9 +131,12 @@ def assign_depots(dataset: network.DataSet, matrices: Matrices, design: str) -> 
     return out
 
 
-def visits_for(village: network.Village, policy: Policy, max_visits: int) -> int:
-    """Visits a week for one village under the policy (per-village setting, else default, raised for volume)."""
-    visits = policy.visits_by_village.get(village.id, policy.visits_per_week)
+def visits_for(village: network.Village, policy: Policy, max_visits: int, depot_km: float = 0.0) -> int:
+    """Visits a week for one village under the policy (see ``Policy``); ``depot_km`` is its road km from its depot."""
+    visits = policy.visits_per_week
+    if policy.remote_km is not None and policy.remote_visits_per_week and depot_km > policy.remote_km:
+        visits = policy.remote_visits_per_week
+    visits = policy.visits_by_village.get(village.id, visits)
     if policy.max_parcels_per_visit:
         weekly = max(village.parcels_down_per_week, village.parcels_up_per_week) * policy.volume_factor
         visits = max(visits, math.ceil(weekly / policy.max_parcels_per_visit))
@@ -147,9 +159,10 @@ def build_problem(
     added to the week.
     """
     policy = policy or Policy()
-    unknown = set(policy.visits_by_village) - {v.id for v in dataset.service_points}
-    if unknown:
-        raise InputError(f"visits_by_village: unknown village id(s) {', '.join(sorted(unknown))}")
+    for key in ("visits_by_village", "patterns_by_village"):
+        unknown = set(getattr(policy, key)) - {v.id for v in dataset.service_points}
+        if unknown:
+            raise InputError(f"{key}: unknown village id(s) {', '.join(sorted(unknown))}")
     row = {pid: i for i, pid in enumerate(matrices.ids)}
     depot_of = assign_depots(dataset, matrices, design)
     used_depots = sorted(set(depot_of.values()) | {dataset.centre.id}, key=lambda d: row[d])
@@ -174,7 +187,8 @@ def build_problem(
             index=row[v.id],
             delivery=v.parcels_down_per_week * policy.volume_factor,
             pickup=v.parcels_up_per_week * policy.volume_factor,
-            visits_per_week=visits_for(v, policy, len(policy.days)),
+            visits_per_week=visits_for(v, policy, len(policy.days), matrices.km[row[depot_of[v.id]], row[v.id]]),
+            patterns=tuple(frozenset(p) for p in policy.patterns_by_village.get(v.id, ())),
             service_minutes=policy.service_minutes,
             service_minutes_per_parcel=policy.service_minutes_per_parcel,
             depot=depot_of[v.id] if design != "direct" else None,

@@ -114,7 +114,17 @@ def _policy(where: str, table: Any) -> Policy:
                 if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 7:
                     raise InputError(f"{at}.{vid}: expected visits a week 1-7, got {n!r}")
             values[key] = dict(value)
-        elif key in ("visits_per_week", "max_parcels_per_visit"):
+        elif key == "patterns_by_village":
+            _expect(at, value, dict, "a table of village id = [[days], [days], ...]")
+            patterns = {}
+            for vid, options in value.items():
+                if not isinstance(options, list) or not options:
+                    raise InputError(f"{at}.{vid}: expected a list of day lists, e.g. [[1, 4], [2, 5]]")
+                patterns[vid] = tuple(_days(f"{at}.{vid}", option) for option in options)
+                if len({len(p) for p in patterns[vid]}) != 1:
+                    raise InputError(f"{at}.{vid}: every pattern must have the same number of days")
+            values[key] = patterns
+        elif key in ("visits_per_week", "max_parcels_per_visit", "remote_visits_per_week"):
             values[key] = _expect(at, value, int, "a whole number")
             if value < 1:
                 raise InputError(f"{at}: must be at least 1, got {value}")

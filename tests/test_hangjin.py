@@ -79,3 +79,34 @@ def test_hangjin_plan_is_reproducible(hangjin):
     a, b = solve(problem, params), solve(problem, params)
     assert a.stopped_by == b.stopped_by == "iterations"
     assert a.plan == b.plan and a.stats.total_cost == b.stats.total_cost
+
+
+def test_remote_villages_and_explicit_patterns(hangjin):
+    dataset, matrices = hangjin
+    row = {pid: i for i, pid in enumerate(matrices.ids)}
+    far = {v.id for v in dataset.service_points if matrices.km[row["HUB"], row[v.id]] > 150}
+    assert 0 < len(far) < 61
+    one = sorted(far)[0]
+    policy = Policy(remote_km=150, remote_visits_per_week=1, patterns_by_village={one: ((2,), (5,))})
+    problem = build_problem(dataset, matrices, policy=policy)
+    for c in problem.clients:
+        assert c.visits_per_week == (1 if c.id in far else 2)
+    chosen = next(c for c in problem.clients if c.id == one)
+    assert chosen.patterns == (frozenset({2}), frozenset({5}))
+    result = solve(problem, FAST)
+    assert check(problem, result.plan).ok
+    assert result.plan.patterns[problem.clients.index(chosen)] in chosen.patterns
+
+
+def test_scenario_patterns_are_checked(tmp_path):
+    from optimizer.scenario import load_scenario
+
+    path = tmp_path / "s.toml"
+    path.write_text('[policy.patterns_by_village]\n"150625100201" = [[1, 4], [2]]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="every pattern must have the same number of days"):
+        load_scenario(path)
+    path.write_text('[policy.patterns_by_village]\n"150625100201" = [[1, 9]]\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"patterns_by_village.150625100201: expected day numbers 1-7"):
+        load_scenario(path)
+    path.write_text('[policy]\nremote_km = 120\nremote_visits_per_week = 3\n', encoding="utf-8")
+    assert load_scenario(path).policy.remote_visits_per_week == 3
