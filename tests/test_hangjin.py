@@ -110,3 +110,17 @@ def test_scenario_patterns_are_checked(tmp_path):
         load_scenario(path)
     path.write_text('[policy]\nremote_km = 120\nremote_visits_per_week = 3\n', encoding="utf-8")
     assert load_scenario(path).policy.remote_visits_per_week == 3
+
+
+def test_mixed_design_sends_each_village_to_the_nearer_depot(hangjin):
+    dataset, matrices = hangjin
+    row = {pid: i for i, pid in enumerate(matrices.ids)}
+    relay = assign_depots(dataset, matrices, "relay")
+    mixed = assign_depots(dataset, matrices, "mixed")
+    moved = [v for v in relay if relay[v] != mixed[v]]
+    assert moved, "some villages lie nearer the centre than their station"
+    for v in moved:
+        assert mixed[v] == "HUB"
+        assert matrices.km[row["HUB"], row[v]] <= matrices.km[row[relay[v]], row[v]]
+    with pytest.raises(InputError, match="design 'star'"):
+        assign_depots(dataset, matrices, "star")
