@@ -103,31 +103,27 @@ def facility_matrices(
     return Matrices(ids, km, minutes, False, "road distances from OpenStreetMap (shortest paths)")
 
 
-def _station_for(dataset: network.DataSet) -> dict[str, str]:
-    """Township name -> station id (the centre serves its own township)."""
-    out = {dataset.centre.township: dataset.centre.id}
-    for s in dataset.stations:
-        out.setdefault(s.township, s.id)
-    return out
-
-
 def assign_depots(dataset: network.DataSet, matrices: Matrices, design: str) -> dict[str, str]:
-    """Village id -> depot id serving it under ``design``."""
+    """Village id -> depot id serving it under ``design``.
+
+    ``direct``: the centre. ``relay``: the nearest (by road km) station of the village's own township, the centre
+    for the centre's township. ``mixed``: the nearest of the centre and all stations, whatever the township.
+    """
     if design not in DESIGNS:
         raise InputError(f"design {design!r}: use one of {', '.join(DESIGNS)}")
-    centre = dataset.centre.id
+    centre = dataset.centre
     if design == "direct":
-        return {v.id: centre for v in dataset.service_points}
-    station_of = _station_for(dataset)
+        return {v.id: centre.id for v in dataset.service_points}
     row = {pid: i for i, pid in enumerate(matrices.ids)}
+    depots = [centre, *dataset.stations]
     out = {}
     for v in dataset.service_points:
-        station = station_of.get(v.township, centre)
-        if design == "mixed" and station != centre:
-            via_centre = matrices.km[row[centre], row[v.id]]
-            via_station = matrices.km[row[station], row[v.id]]
-            station = centre if via_centre <= via_station else station
-        out[v.id] = station
+        if design == "relay":
+            own = [s for s in dataset.stations if s.township == v.township and v.township != centre.township]
+            candidates = own or [centre]
+        else:
+            candidates = depots
+        out[v.id] = min(candidates, key=lambda d, v=v: (matrices.km[row[d.id], row[v.id]], d.id)).id
     return out
 
 

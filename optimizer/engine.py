@@ -93,14 +93,57 @@ def route_week(
     only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
     part of the routing, which moves whole runs between days where single-village moves cannot.
 
+    Visits that share no vehicle (e.g. the villages of different stations) are routed in separate models, and
+    vehicles no visit may use are left out: OR-Tools' iterated local search can loop without end, past its time
+    limit, when most vehicles of a model are forbidden to every visit (seen with OR-Tools 9.15).
+
     Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
     """
     days = sorted({d for v in visits for d in v.days})
     vehicles = [(d, t, c) for d in days for t, c in problem.vehicles_on(d)]
-    if not visits:
-        return [], []
-    if not vehicles:
-        return [], list(visits)
+    allowed = [
+        frozenset(
+            k for k, (d, t, _) in enumerate(vehicles)
+            if d in visit.days and problem.clients[visit.client].depot in (None, problem.vehicle_types[t].depot)
+        )
+        for visit in visits
+    ]  # fmt: skip
+    # group visits that can share a vehicle (union-find over vehicles)
+    parent = list(range(len(vehicles)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for vs in allowed:
+        first = next(iter(vs), None)
+        for k in vs:
+            parent[find(k)] = find(first)
+    groups: dict[int, list[int]] = {}
+    dropped = [v for v, vs in zip(visits, allowed, strict=True) if not vs]
+    for i, vs in enumerate(allowed):
+        if vs:
+            groups.setdefault(find(next(iter(vs))), []).append(i)
+    routes: list[Route] = []
+    for root in sorted(groups):
+        members = groups[root]
+        fleet = sorted(set().union(*(allowed[i] for i in members)))
+        found, missed = _route_group(problem, [visits[i] for i in members], [vehicles[k] for k in fleet], budget, seed)
+        routes += found
+        dropped += missed
+    return routes, dropped
+
+
+def _route_group(
+    problem: Problem,
+    visits: list[WeekVisit],
+    vehicles: list[tuple[int, int, int]],
+    budget: SearchBudget,
+    seed: int,
+) -> tuple[list[Route], list[WeekVisit]]:
+    """One OR-Tools model: ``visits`` on ``vehicles`` (day, type, copy), each of which some visit may use."""
     visits = list(visits)
     random.Random(seed).shuffle(visits)  # the seed changes the search's path through equal choices
     types = [problem.vehicle_types[t] for _, t, _ in vehicles]

@@ -108,7 +108,7 @@ def test_scenario_patterns_are_checked(tmp_path):
     path.write_text('[policy.patterns_by_village]\n"150625100201" = [[1, 9]]\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"patterns_by_village.150625100201: expected day numbers 1-7"):
         load_scenario(path)
-    path.write_text('[policy]\nremote_km = 120\nremote_visits_per_week = 3\n', encoding="utf-8")
+    path.write_text("[policy]\nremote_km = 120\nremote_visits_per_week = 3\n", encoding="utf-8")
     assert load_scenario(path).policy.remote_visits_per_week == 3
 
 
@@ -117,10 +117,30 @@ def test_mixed_design_sends_each_village_to_the_nearer_depot(hangjin):
     row = {pid: i for i, pid in enumerate(matrices.ids)}
     relay = assign_depots(dataset, matrices, "relay")
     mixed = assign_depots(dataset, matrices, "mixed")
-    moved = [v for v in relay if relay[v] != mixed[v]]
-    assert moved, "some villages lie nearer the centre than their station"
-    for v in moved:
-        assert mixed[v] == "HUB"
-        assert matrices.km[row["HUB"], row[v]] <= matrices.km[row[relay[v]], row[v]]
+    depots = ["HUB", "S1", "S2", "S3", "S4", "S5", "S6"]
+    for v, depot in mixed.items():
+        assert matrices.km[row[depot], row[v]] == min(matrices.km[row[d], row[v]] for d in depots)
+    # the Duguitala township has two stations (Duguitala and Taran Gaole): relay uses both, each for its nearer villages
+    duguitala = [v.id for v in dataset.service_points if v.township == "独贵塔拉镇"]
+    assert {relay[v] for v in duguitala} == {"S1", "S6"}
+    assert any(relay[v] != mixed[v] for v in relay)
     with pytest.raises(InputError, match="design 'star'"):
         assign_depots(dataset, matrices, "star")
+
+
+def test_routing_with_most_vehicles_forbidden_returns(hangjin):
+    """Regression: OR-Tools' iterated local search looped past its time limit on this day of the relay design (five
+    Xini villages, whose only vans are the centre's, in a model that also held every station's vans)."""
+    from optimizer.engine import SearchBudget, WeekVisit, route_week
+    from optimizer.scenario import load_scenario
+    from tests.conftest import REPO
+
+    dataset, matrices = hangjin
+    scenario = load_scenario(REPO / "scenarios" / "relay.toml")
+    problem = build_problem(dataset, matrices, design="relay", fleet=scenario.fleet, policy=scenario.policy)
+    loads = {0: (73, 7), 1: (121, 22), 2: (229, 46), 4: (61, 6), 6: (87, 25)}
+    assert all(problem.clients[c].depot == "HUB" for c in loads)
+    visits = [WeekVisit(c, (1,), *load) for c, load in loads.items()]
+    routes, dropped = route_week(problem, visits, SearchBudget(time_s=5.0, solutions=60), seed=1161)
+    assert not dropped and sorted(c for r in routes for c in r.clients) == sorted(loads)
+    assert {problem.vehicle_types[r.vehicle_type].depot for r in routes} == {"HUB"}
