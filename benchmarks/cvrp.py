@@ -62,12 +62,12 @@ def solve_once(path: str, solver: str, time_limit: float, seed: int) -> dict:
     }  # fmt: skip
 
 
-def run(quick: bool, jobs: int, shared: Path) -> dict:
+def run(quick: bool, jobs: int, shared: Path, limits: list[float] | None = None) -> dict:
     paths = sorted((shared / "benchmarks" / "cvrp").glob("*.vrp"))
     if quick:
         paths, limits, seeds = paths[:1], [2.0], [1]
     else:
-        limits, seeds = [10.0, 60.0], [1]
+        limits, seeds = limits or [10.0, 60.0], [1]
     tasks = [(solve_once, {"path": str(p), "solver": s, "time_limit": t, "seed": seed})
              for p in paths for s in SOLVERS for t in limits for seed in seeds]  # fmt: skip
     return {"runs": run_isolated(tasks, jobs)}

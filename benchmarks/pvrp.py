@@ -38,7 +38,7 @@ def run(quick: bool, jobs: int, shared: Path, limits: list[float] | None = None)
     if quick:
         names, limits, seeds = ["p01"], [3.0], [1]
     else:
-        limits, seeds = limits or [30.0], [1]
+        limits, seeds = limits or [30.0, 120.0], [1]
     tasks = [(solve_once, {"path": str(folder / "instances" / f"{n}.txt"), "time_limit": t, "seed": s})
              for t in limits for n in names for s in seeds]  # fmt: skip
     runs = run_isolated(tasks, jobs)

@@ -34,16 +34,22 @@ def shared_folder() -> Path:
     return Path(os.environ.get("RURALPOST_SHARED", HERE.parent.parent / "shared"))
 
 
-def run_section(name: str, quick: bool, jobs: int) -> dict:
+def run_section(name: str, args: argparse.Namespace) -> dict:
+    quick, jobs = args.quick, args.jobs
     if name == "hangjin":
         return hangjin.run(quick, jobs)
     if name == "cvrp":
-        return cvrp.run(quick, jobs, shared_folder())
+        return cvrp.run(quick, jobs, shared_folder(), limits=args.cvrp_limits)
     if name == "pvrp":
-        return pvrp.run(quick, jobs, shared_folder())
+        return pvrp.run(quick, jobs, shared_folder(), limits=args.pvrp_limits)
     if name == "scaling":
-        return scaling.run(quick, jobs)
+        sizes = dict(zip(args.scaling_sizes, args.scaling_limits, strict=True)) if args.scaling_sizes else None
+        return scaling.run(quick, jobs, sizes)
     return roads.run(quick, jobs)
+
+
+def _floats(text: str) -> list[float]:
+    return [float(x) for x in text.split(",")]
 
 
 def tables(results: dict) -> str:
@@ -78,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="measurements run side by side (default 1: fair timing)")
     ap.add_argument("--out", help="results JSON (default benchmarks/results.json or results-quick.json)")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
+    ap.add_argument("--cvrp-limits", type=_floats, help="CVRP time limits in seconds (default 10,60)")
+    ap.add_argument("--pvrp-limits", type=_floats, help="PVRP time limits in seconds (default 30,120)")
+    ap.add_argument(
+        "--scaling-sizes", type=lambda t: [int(x) for x in t.split(",")], help="villages (61,250,1000,3000)"
+    )
+    ap.add_argument("--scaling-limits", type=_floats, help="time limit per size in seconds (60,120,600,600)")
     args = ap.parse_args(argv)
     only = args.only.split(",") if args.only else list(SECTIONS)
     unknown = set(only) - set(SECTIONS)
@@ -88,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = common.machine()
     for name in only:
         print(f"benchmark section {name} ...", file=sys.stderr, flush=True)
-        section = run_section(name, args.quick, args.jobs)
+        section = run_section(name, args)
         section["date"] = dt.date.today().isoformat()
         section["mode"] = "quick" if args.quick else f"full, {args.jobs} job(s) side by side"
         # re-read before writing: another section may have finished meanwhile in another process
