@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from optimizer.cvrplib import CvrpInstance, route_cost
 from optimizer.engine import DayVisit, SearchBudget, route_day
 from optimizer.model import Client, Depot, Problem, VehicleType
@@ -85,8 +83,3 @@ def _solve_cvrp_pyvrp(instance: CvrpInstance, time_limit_s: float, seed: int) ->
     result = model.solve(stop=MaxRuntime(time_limit_s), seed=seed, display=False)
     # activities: depot, clients (idx counts clients from 0), depot
     return [[int(a.idx) + 1 for a in r if a.is_client()] for r in result.best.routes()]
-
-
-def euclidean(xy: np.ndarray) -> np.ndarray:
-    diff = xy[:, None, :] - xy[None, :, :]
-    return np.sqrt((diff**2).sum(-1))

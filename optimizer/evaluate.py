@@ -100,8 +100,8 @@ def plan_stats(problem: Problem, plan: Plan) -> Stats:
             feasible = False
         else:
             penalty = problem.unserved_penalty * unserved
-    served = set(plan.unserved)
-    parcels = sum(d + u for key, (d, u) in loads.items() if key not in served)
+    missed = set(plan.unserved)
+    parcels = sum(d + u for key, (d, u) in loads.items() if key not in missed)
     total = route_cost + penalty + problem.trunk_cost_per_week
     return Stats(
         total_cost=total,

@@ -16,12 +16,12 @@ import folium
 
 import network
 from optimizer.evaluate import plan_loads
+from optimizer.model import WEEKDAY_NAMES
 from optimizer.planning import PlanRun
 from optimizer.report import DAY_ZH, quality_note, vehicle_label
 
 STATIC = Path(__file__).parent / "static" / "leaflet"
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]
-WEEKDAY_EN = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 def _run_lines(run: PlanRun) -> list[dict]:
@@ -130,7 +130,7 @@ def build_map(run: PlanRun) -> folium.Map:
     colour_of: dict[tuple[int, str], str] = {}
     days = {}
     for d in run.problem.days:
-        days[d] = folium.FeatureGroup(name=f"{DAY_ZH[d]} {WEEKDAY_EN[d]}", show=True).add_to(fmap)
+        days[d] = folium.FeatureGroup(name=f"{DAY_ZH[d]} {WEEKDAY_NAMES[d]}", show=True).add_to(fmap)
     dashed = "8 6" if run.matrices.estimated else None
     for line in _run_lines(run):
         folium.PolyLine(
