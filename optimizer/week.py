@@ -86,8 +86,9 @@ class WeekState:
         return len(self.unserved) * self.missed_cost()
 
     def cost(self) -> float:
-        """Total weekly cost (yuan) including penalties for unserved visits (a large one where none is allowed)."""
-        return sum(self.day_cost(d) for d in self.problem.days) + self.penalty()
+        """Total weekly cost (yuan): runs, the fixed trunk cost, and penalties for unserved visits (a large one
+        where none is allowed)."""
+        return sum(self.day_cost(d) for d in self.problem.days) + self.penalty() + self.problem.trunk_cost_per_week
 
     def to_plan(self) -> Plan:
         routes = [
