@@ -53,6 +53,7 @@ def test_relay_design_uses_stations_and_pays_for_trunk_runs(hangjin):
     result = solve(problem, FAST)
     report = check(problem, result.plan)
     assert report.ok, report.violations[:5]
+    assert result.history[-1][1] == pytest.approx(result.stats.total_cost)  # the trunk runs are in the history too
     for route in result.plan.routes:
         vt = problem.vehicle_types[route.vehicle_type]
         assert all(problem.clients[c].depot == vt.depot for c in route.clients)
