@@ -61,4 +61,6 @@ def table(res: dict) -> str:
                                f"{r['iterations']} it.)" for r in default) or "–")  # fmt: skip
         cells.append(fmt(spread([r["peak_rss_mb"] for r in runs])))
         lines.append(f"| {design} | " + " | ".join(cells) + " |")
+    if res.get("correction"):
+        lines += ["", f"Note: {res['correction']}"]
     return "\n".join(lines)
