@@ -12,7 +12,10 @@ from typing import Any
 
 
 def _measured(fn: Callable[..., dict], kwargs: dict) -> dict:
-    out = fn(**kwargs)
+    try:
+        out = fn(**kwargs)
+    except Exception as exc:  # one failed measurement is a result to report, not the end of the suite
+        out = {**kwargs, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return out
 
