@@ -74,9 +74,12 @@ def table(res: dict) -> str:
     lines = ["| villages | depots | vans | first plan (s) | first feasible (s) | time limit (s) | iterations | "
              "final cost | unserved | runtime (s) | peak MB |", "|" + " --- |" * 11]  # fmt: skip
     for r in sorted(res["runs"], key=lambda r: r.get("villages", r.get("n", 0))):
+        if "error" in r:
+            lines.append(f"| {r.get('n')} | – | – | – | {r['error']} |" + " |" * 6)
+            continue
         ff = "not reached" if r["first_feasible_s"] is None else f"{r['first_feasible_s']:.1f}"
         lines.append(
-            f"| {r['villages']} | {r['vans']} | {r['first_plan_s']} | {ff} | {r['time_limit_s']:g} | "
+            f"| {r['villages']} | {r.get('depots', 1)} | {r['vans']} | {r['first_plan_s']} | {ff} | {r['time_limit_s']:g} | "
             f"{r['iterations']} | {r['final']:,.0f} | {r['unserved']} | {r['runtime_s']} | {r['peak_rss_mb']} |"
         )
     return "\n".join(lines)
