@@ -79,7 +79,8 @@ def table(res: dict) -> str:
             continue
         ff = "not reached" if r["first_feasible_s"] is None else f"{r['first_feasible_s']:.1f}"
         lines.append(
-            f"| {r['villages']} | {r.get('depots', 1)} | {r['vans']} | {r['first_plan_s']} | {ff} | {r['time_limit_s']:g} | "
+            f"| {r['villages']} | {r.get('depots', 1)} | {r['vans']} | {r['first_plan_s']} | {ff} | "
+            f"{r['time_limit_s']:g} | "
             f"{r['iterations']} | {r['final']:,.0f} | {r['unserved']} | {r['runtime_s']} | {r['peak_rss_mb']} |"
         )
     return "\n".join(lines)
