@@ -14,8 +14,9 @@ from pathlib import Path
 from network.errors import InputError
 
 
-def _progress(seconds: float, cost: float, iteration: int) -> None:
-    print(f"  {seconds:7.1f} s  iteration {iteration:4d}  weekly cost {cost:,.2f}", flush=True)
+def _progress(seconds: float, cost: float, iteration: int, unplaced: int) -> None:
+    note = f"  ({unplaced} visits not placed yet)" if unplaced else ""
+    print(f"  {seconds:7.1f} s  iteration {iteration:4d}  weekly cost {cost:,.2f}{note}", flush=True)
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

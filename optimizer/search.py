@@ -28,7 +28,9 @@ from optimizer.week import INF, WeekState
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[float, float, int], None]  # (seconds, best cost, iteration)
+# (seconds, best weekly cost without the placeholder charge for required visits not yet placed, iteration,
+#  visits not placed)
+Progress = Callable[[float, float, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,14 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     best, best_cost = state.copy(), state.cost()
     history = [(elapsed(), best_cost)]
     first_feasible = elapsed() if not state.unserved or problem.unserved_penalty is not None else None
-    if progress:
-        progress(elapsed(), best_cost, 0)
+
+    def report(iteration: int) -> None:
+        if progress:
+            missed = len(best.unserved)
+            placeholder = missed * best.missed_cost() if problem.unserved_penalty is None else 0.0
+            progress(elapsed(), best_cost - placeholder, iteration, missed)
+
+    report(0)
 
     iteration, stopped_by = 0, "iterations"
     while params.iterations is None or iteration < params.iterations:
@@ -244,8 +252,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
             history.append((elapsed(), best_cost))
             if first_feasible is None and not state.unserved:
                 first_feasible = elapsed()
-            if progress:
-                progress(elapsed(), best_cost, iteration)
+            report(iteration)
             log.info("iteration %d: weekly cost %.2f at %.1f s", iteration, best_cost, elapsed())
         elif cost > best_cost * (1.0 + threshold):
             state = best.copy()
@@ -262,8 +269,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     if best.cost() < best_cost - 1e-6:
         best_cost = best.cost()
         history.append((elapsed(), best_cost))
-        if progress:
-            progress(elapsed(), best_cost, iteration)
+        report(iteration)
     plan = best.to_plan()
     return Result(
         plan=plan,
