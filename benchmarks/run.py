@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import common, cvrp, hangjin, pvrp, roads, scaling
+from network.io import write_text_atomic
 
 HERE = Path(__file__).parent
 SECTIONS = ("hangjin", "cvrp", "pvrp", "scaling", "roads")
@@ -72,9 +73,7 @@ def update_readme(text: str, readme: Path) -> None:
         raise SystemExit(f"{readme}: markers {start} / {end} missing")
     head, rest = body.split(start, 1)
     _, tail = rest.split(end, 1)
-    tmp = readme.with_suffix(".tmp")
-    tmp.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
-    os.replace(tmp, readme)
+    write_text_atomic(readme, f"{head}{start}\n{text}\n{end}{tail}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if out.is_file():
             results["sections"] = json.loads(out.read_text(encoding="utf-8")).get("sections", {})
         results["sections"][name] = section
-        tmp = out.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, out)
+        write_text_atomic(out, json.dumps(results, indent=1, ensure_ascii=False))
     text = tables(results)
     print(text)
     if not args.quick and not args.no_readme:

@@ -22,6 +22,16 @@ def atomic_path(path: Path) -> Path:
     return path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
 
 
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write UTF-8 text to ``path`` through a temporary sibling, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = atomic_path(path)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
 def write_geodataframe(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str = "edges") -> Path:
     """Write a GeoDataFrame as GeoPackage (``.gpkg``) or GeoJSON (any other suffix), atomically."""
     path = Path(path)

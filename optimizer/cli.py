@@ -62,6 +62,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     import os
 
+    from network.io import write_text_atomic
     from optimizer.sweep import comparison_csv, comparison_markdown, load_sweep, run_sweep
 
     cases = load_sweep(args.file)
@@ -72,9 +73,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     title = f"Sweep: {Path(args.file).stem}"
     for name, text in (("sweep.csv", comparison_csv(rows)), ("sweep.md", comparison_markdown(rows, title))):
-        tmp = out / f".{name}.tmp{os.getpid()}"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out / name)
+        write_text_atomic(out / name, text)
     print(comparison_markdown(rows, title))
     print(f"wrote sweep.csv, sweep.md to {out}")
     return 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from network.errors import InputError, read_lines
+from network.io import write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -130,14 +130,9 @@ def check_cvrp(instance: CvrpInstance, routes: list[list[int]]) -> list[str]:
 
 def write_solution(path: str | Path, routes: list[list[int]], cost: int | float) -> Path:
     """Write a CVRPLIB solution: ``Route #k: c1 c2 ...`` lines (customers 1..n) then ``Cost X`` (atomically)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     lines = [f"Route #{k}: {' '.join(map(str, r))}" for k, r in enumerate((r for r in routes if r), start=1)]
     cost_text = str(int(cost)) if float(cost).is_integer() else f"{cost:.2f}"
-    tmp.write_text("\n".join([*lines, f"Cost {cost_text}"]) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, "\n".join([*lines, f"Cost {cost_text}"]) + "\n")
 
 
 def read_solution(path: str | Path) -> tuple[list[list[int]], float]:

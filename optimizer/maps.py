@@ -185,6 +185,6 @@ def build_map(run: PlanRun) -> folium.Map:
 
 
 def write_map(run: PlanRun, path: Path) -> None:
-    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}.html")
+    tmp = network.io.atomic_path(path)
     build_map(run).save(str(tmp))
     os.replace(tmp, path)

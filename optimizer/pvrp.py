@@ -8,13 +8,13 @@ A combination code is a t-bit number whose leftmost bit is day 1.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from network.errors import InputError, read_lines
+from network.io import write_text_atomic
 from optimizer.model import Client, Depot, Pattern, Problem, VehicleType
 from optimizer.solution import Plan, Route
 
@@ -204,7 +204,5 @@ def write_res(path: str | Path, problem: Problem, plan: Plan) -> Path:
         total += fig.km
         customers = " ".join(problem.clients[c].id for c in route.clients)
         rows.append(f"{route.day} {route.vehicle + 1} {fig.minutes:.2f} {fig.start_load} 0 {customers} 0")
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text("\n".join([f"{total:.2f}", *rows]) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, "\n".join([f"{total:.2f}", *rows]) + "\n")
     return path
