@@ -30,7 +30,9 @@ def solve_once(path: str, time_limit: float, seed: int) -> dict:
             "feasible": report.ok, "iterations": result.iterations}  # fmt: skip
 
 
-def run(quick: bool, jobs: int, shared: Path, limits: list[float] | None = None) -> dict:
+def run(
+    quick: bool, jobs: int, shared: Path, limits: list[float] | None = None, seeds: list[int] | None = None
+) -> dict:
     folder = shared / "benchmarks" / "pvrp"
     with open(folder / "instances.csv", encoding="utf-8") as fh:
         meta = {r["instance"]: r for r in csv.DictReader(fh)}
@@ -38,7 +40,7 @@ def run(quick: bool, jobs: int, shared: Path, limits: list[float] | None = None)
     if quick:
         names, limits, seeds = ["p01"], [3.0], [1]
     else:
-        limits, seeds = limits or [30.0, 120.0], [1]
+        limits, seeds = limits or [30.0, 120.0], seeds or [1, 2, 3]
     tasks = [(solve_once, {"path": str(folder / "instances" / f"{n}.txt"), "time_limit": t, "seed": s})
              for t in limits for n in names for s in seeds]  # fmt: skip
     runs = run_isolated(tasks, jobs)

@@ -42,7 +42,7 @@ def run_section(name: str, args: argparse.Namespace) -> dict:
     if name == "cvrp":
         return cvrp.run(quick, jobs, shared_folder(), limits=args.cvrp_limits)
     if name == "pvrp":
-        return pvrp.run(quick, jobs, shared_folder(), limits=args.pvrp_limits)
+        return pvrp.run(quick, jobs, shared_folder(), limits=args.pvrp_limits, seeds=args.pvrp_seeds)
     if name == "scaling":
         sizes = dict(zip(args.scaling_sizes, args.scaling_limits, strict=True)) if args.scaling_sizes else None
         return scaling.run(quick, jobs, sizes)
@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
     ap.add_argument("--cvrp-limits", type=_floats, help="CVRP time limits in seconds (default 10,60)")
     ap.add_argument("--pvrp-limits", type=_floats, help="PVRP time limits in seconds (default 30,120)")
+    ap.add_argument("--pvrp-seeds", type=lambda t: [int(x) for x in t.split(",")], help="PVRP seeds (default 1,2,3)")
     ap.add_argument(
         "--scaling-sizes", type=lambda t: [int(x) for x in t.split(",")], help="villages (61,250,1000,3000)"
     )

@@ -28,7 +28,8 @@ class DayVisit:
 @dataclass(frozen=True)
 class SearchBudget:
     """How long OR-Tools searches one day: at most ``time_s`` seconds, and (for reproducible plans) at most
-    ``solutions`` improving solutions (None: time only)."""
+    ``solutions`` improving solutions (None: time only). With a solution limit the time cap shrinks to 0.05 s per
+    visit (at least 0.2 s): a handful of visits may never yield that many solutions."""
 
     time_s: float = 1.0
     solutions: int | None = None
@@ -223,9 +224,12 @@ def _route_group(
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, budget.first_solution)
-    params.time_limit.FromMilliseconds(max(1, int(budget.time_s * 1000)))
+    time_s = budget.time_s
     if budget.solutions is not None:
         params.solution_limit = budget.solutions
+        # a few visits may never yield that many solutions: the search would run to its time cap for nothing
+        time_s = min(time_s, max(0.2, 0.05 * len(visits)))
+    params.time_limit.FromMilliseconds(max(1, int(time_s * 1000)))
     if budget.ils:
         _ils_parameters(params)
         solution = routing.SolveWithIteratedLocalSearch(params)

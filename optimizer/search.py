@@ -45,6 +45,9 @@ class SolveParams:
     reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
     polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=300))
     perturb_size: int = 12
+    lns_moves: int = 100  # ruin-and-recreate rounds per iteration (cheap: priced by insertion, no OR-Tools)
+    lns_size: int = 15  # villages removed per round, at most
+    lns_margin: float = 0.002  # relative margin over the best of the rounds for carrying on
     accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
     joint_every: int = 10  # re-route the whole week jointly every so many iterations (once-a-week villages)
 
@@ -88,22 +91,22 @@ def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
     return patterns  # type: ignore[return-value]
 
 
-def _route_days(state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool) -> None:
+def _route_days(state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool) -> int:
     """Route each of ``days`` with OR-Tools, in place; with ``keep_better`` a day keeps its routes unless
-    OR-Tools finds cheaper ones."""
-    for day in sorted(days):
-        _route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better)
+    OR-Tools finds cheaper ones. Returns how many days took new routes."""
+    return sum(_route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better) for day in sorted(days))
 
 
-def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool) -> None:
+def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool) -> bool:
     """Route ``days`` in one OR-Tools model, in place.
 
     Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
     routing chooses). With ``keep_better`` the days keep their current routes unless OR-Tools finds cheaper ones.
+    Returns whether the days took the new routes.
     """
     problem = state.problem
     if not days:
-        return
+        return False
     visits = []
     for c, pattern in enumerate(state.patterns):
         due = sorted(pattern & days)
@@ -133,7 +136,7 @@ def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed:
             return sum(s.day_cost(d) for d in days) + s.missed_cost() * sum(1 for u in s.unserved if u[1] in days)
 
         if cost(trial) >= cost(state) - 1e-9:
-            return
+            return False
     state.patterns, state.routes, state.unserved, state.loads = (
         trial.patterns,
         trial.routes,
@@ -141,6 +144,7 @@ def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed:
         trial.loads,
     )
     state.forget_costs()
+    return True
 
 
 def _local_search(state: WeekState, rng: random.Random, deadline: float = float("inf")) -> set[int]:
@@ -197,6 +201,88 @@ def _perturb(state: WeekState, rng: random.Random, size: int) -> set[int]:
     return changed
 
 
+def _ruin(state: WeekState, rng: random.Random, size: int) -> list[int]:
+    """Villages to take off: the ``size`` nearest to a random one, or those of a random run (whose villages may
+    then move to other days, emptying it), or ``size`` at random."""
+    problem = state.problem
+    n = len(problem.clients)
+    kind = rng.random()
+    if kind < 0.25:
+        runs = [s for d in sorted(state.routes) for _, s in sorted(state.routes[d].items()) if s]
+        if runs:
+            return list(dict.fromkeys(rng.choice(runs)))
+    if kind < 0.4:
+        return rng.sample(range(n), min(n, size))
+    here = problem.clients[rng.randrange(n)].index
+    return sorted(range(n), key=lambda c: (problem.km[here, problem.clients[c].index], c))[:size]
+
+
+def _ruin_recreate(state: WeekState, rng: random.Random, size: int) -> set[int]:
+    """Take some villages off all their days (``_ruin``), then put them back one by one, each on the allowed
+    pattern and at the positions that add the least cost (ruin and recreate over days and routes at once);
+    returns the days changed."""
+    problem = state.problem
+    removed = _ruin(state, rng, size)
+    changed: set[int] = set()
+    for c in removed:
+        changed |= state.remove(c)
+    rng.shuffle(removed)
+    if rng.random() < 0.5:  # the hardest first: most visits, then most parcels
+        removed.sort(key=lambda c: (-len(state.patterns[c]), -sum(max(state.loads[(c, d)]) for d in state.patterns[c])))
+    for c in removed:
+        best_delta, best_move = INF, None
+        for pattern in client_patterns(problem, problem.clients[c]):
+            delta, move = state.move_delta(c, pattern)
+            if delta < best_delta:
+                best_delta, best_move = delta, move
+        if best_move is not None:
+            changed |= state.apply(c, best_move)
+    return changed
+
+
+def _lns(
+    state: WeekState, rng: random.Random, moves: int, max_size: int, margin: float, deadline: float
+) -> tuple[WeekState, set[int]]:
+    """``moves`` rounds of ruin and recreate, carrying on from any result within ``margin`` (relative) of the
+    best of the rounds; returns the best state and the days changed."""
+    start = state
+    best, best_cost = state, state.cost()
+    cost = best_cost
+    for _ in range(moves):
+        if time.perf_counter() > deadline:
+            break
+        trial = state.copy()
+        _ruin_recreate(trial, rng, 2 + rng.randrange(max_size - 1))
+        trial_cost = trial.cost()
+        if trial_cost <= cost + 1e-9 or trial_cost <= best_cost * (1.0 + margin):
+            state, cost = trial, trial_cost
+            if cost < best_cost - 1e-9:
+                best, best_cost = state.copy(), cost
+    return best, {d for d in state.problem.days if _day_key(best, d) != _day_key(start, d)}
+
+
+def _day_key(state: WeekState, day: int) -> tuple:
+    """A day's routes with the parcels of each stop: equal keys, equal routing problems and solutions."""
+    return tuple(
+        (v, tuple((c, state.loads[(c, day)]) for c in stops))
+        for v, stops in sorted(state.routes.get(day, {}).items())
+        if stops
+    )
+
+
+def _adapt(budget: SearchBudget, success: float, params: SolveParams) -> SearchBudget:
+    """Double OR-Tools' solution budget when fewer than a fifth of its re-routings won, halve it when over half
+    did, within [``reoptimise``, 16 x ``reoptimise``]."""
+    if budget.solutions is None:
+        return budget
+    low = params.reoptimise.solutions or 1
+    if success < 0.2:
+        return replace(budget, solutions=min(16 * low, 2 * budget.solutions))
+    if success > 0.5:
+        return replace(budget, solutions=max(low, budget.solutions // 2))
+    return budget
+
+
 def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
     """Plan the week: the cheapest plan found within the budget, with its figures and search history.
 
@@ -230,6 +316,8 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     report(0)
 
     iteration, stopped_by = 0, "iterations"
+    reoptimise, calls, wins = params.reoptimise, 0, 0
+    routed: dict[int, tuple] = {}  # each day's routes and loads when OR-Tools last routed it
     while params.iterations is None or iteration < params.iterations:
         if elapsed() >= 0.9 * params.time_limit_s:  # the last tenth is for the polish
             stopped_by = "time limit"
@@ -237,12 +325,24 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         iteration += 1
         size = 1 + rng.randrange(params.perturb_size)
         changed = _perturb(state, rng, size) if iteration > 1 else set()
+        state, touched = _lns(
+            state, rng, params.lns_moves, params.lns_size, params.lns_margin, start + 0.9 * params.time_limit_s
+        )
+        changed |= touched
         changed |= _local_search(state, rng, start + 0.9 * params.time_limit_s)
         if flexible and iteration % params.joint_every == 0:
             # once-a-week villages may change day across the whole week
-            _route_jointly(state, set(problem.days), params.reoptimise, params.seed + iteration, keep_better=True)
+            _route_jointly(state, set(problem.days), reoptimise, params.seed + iteration, keep_better=True)
         else:
-            _route_days(state, changed, params.reoptimise, params.seed + iteration, keep_better=True)
+            # OR-Tools starts each day afresh: skip days it has seen as they are now; calls that rarely beat the
+            # routes at hand get a larger budget
+            todo = {d for d in changed if routed.get(d) != _day_key(state, d)}
+            calls += len(todo)
+            wins += _route_days(state, todo, reoptimise, params.seed + iteration, keep_better=True)
+            routed.update((d, _day_key(state, d)) for d in todo)
+            if calls >= 2 * len(problem.days):
+                reoptimise = _adapt(reoptimise, wins / calls, params)
+                calls = wins = 0
         cost = state.cost()
         # record-to-record travel: carry on from a plan slightly worse than the best, less so as the run ends
         progress_fraction = iteration / params.iterations if params.iterations else elapsed() / params.time_limit_s

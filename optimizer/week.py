@@ -10,12 +10,47 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from optimizer.evaluate import Loads, route_figures
-from optimizer.model import Pattern, Problem, visit_loads
+from optimizer.model import Pattern, Problem, service_minutes, visit_loads
 from optimizer.solution import Plan, Route
 
 INF = float("inf")
 _CACHE_LIMIT = 5000
+_SLACK = 1e-6  # tolerance of the shift check (minutes), as in ``RouteFigures.feasible``
+
+
+# columns of a route's insertion rows: one row per gap between consecutive points of depot, stops, depot
+_POS, _A, _B, _BEFORE, _AFTER, _CAPACITY, _SPARE, _PER_KM, _SPEED, _DEPOT, _ARC_KM, _ARC_MIN = range(12)
+
+
+@dataclass(frozen=True)
+class _RouteInfo:
+    """A route's cost (INF if it breaks a constraint) and, if feasible, its insertion rows.
+
+    Row k is the gap between points k and k+1 of the path depot, stops, depot: its position in the stop list,
+    matrix indices ``a``/``b``, arc km and minutes, the most parcels on board up to point k (``before``) and from
+    point k on (``after``), and the vehicle's capacity, spare shift minutes, cost per km, speed factor and depot
+    number. Inserting a visit that delivers ``d`` and picks up ``u`` there makes the peak load
+    ``max(before + d, after + u)``; without opening hours the run grows by the detour's driving time plus the
+    stop's time. Both checks are O(1) per position.
+    """
+
+    cost: float
+    rows: np.ndarray | None = None
+
+
+_EMPTY = _RouteInfo(0.0)
+
+
+@dataclass(frozen=True)
+class _DayTable:
+    """The insertion rows of all feasible routes of a day; ``owner[k]`` indexes ``vehicles``."""
+
+    vehicles: list[tuple[int, int]]
+    owner: np.ndarray
+    rows: np.ndarray
 
 
 @dataclass
@@ -27,24 +62,38 @@ class WeekState:
     routes: dict[int, dict[tuple[int, int], list[int]]]
     unserved: set[tuple[int, int]] = field(default_factory=set)
     loads: Loads = field(default_factory=dict)
-    # cost of (day, vehicle, stops) under the current loads; entries naming a client go when its loads change
-    _costs: dict[tuple[int, tuple[int, int], tuple[int, ...]], float] = field(default_factory=dict, repr=False)
+    # figures of (day, vehicle, stops) under the current loads; entries naming a client go when its loads change
+    _costs: dict[tuple[int, tuple[int, int], tuple[int, ...]], _RouteInfo] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # without opening hours, a route's duration grows by exactly the detour and the stop: O(1) shift checks
+        self._windows = any(c.opening is not None for c in self.problem.clients)
+        self._tables: dict[int, tuple[tuple, _DayTable]] = {}  # per day: (routes it was built from, table)
+        self._depot_number = {d.id: k for k, d in enumerate(self.problem.depots)}
+        # parcels of each (client, day) that cached route figures may assume; a change drops the client's entries
+        self._seen: dict[tuple[int, int], tuple[int, int]] = dict(self.loads)
         if not self.loads:
             for c, p in enumerate(self.patterns):
                 self._set_loads(c, p)
 
     # -- bookkeeping -------------------------------------------------------------------------------------------
     def _set_loads(self, c: int, pattern: Pattern) -> None:
-        self.forget_costs(c)
         for day in self.problem.days:
             self.loads.pop((c, day), None)
         for day, load in visit_loads(self.problem, self.problem.clients[c], pattern).items():
             self.loads[(c, day)] = load
+        self._note_loads(c)
+
+    def _note_loads(self, c: int) -> None:
+        """Drop cached figures of routes through ``c`` if its parcels on a day differ from those they assumed."""
+        days = [d for d in self.problem.days if (c, d) in self.loads]
+        if any(self._seen.get((c, d), self.loads[(c, d)]) != self.loads[(c, d)] for d in days):
+            self.forget_costs(c)
+        for d in days:
+            self._seen[(c, d)] = self.loads[(c, d)]
 
     def copy(self) -> WeekState:
-        return WeekState(
+        other = WeekState(
             self.problem,
             list(self.patterns),
             {d: {v: list(s) for v, s in r.items()} for d, r in self.routes.items()},
@@ -52,6 +101,9 @@ class WeekState:
             dict(self.loads),
             dict(self._costs),
         )
+        other._seen = dict(self._seen)
+        other._tables = dict(self._tables)
+        return other
 
     def route_cost(self, day: int, vehicle: tuple[int, int], stops: list[int], loads: Loads | None = None) -> float:
         """Cost (yuan) of a stop list for a vehicle on a day; INF if it breaks capacity, shift or opening hours.
@@ -60,23 +112,54 @@ class WeekState:
         """
         if not stops:
             return 0.0
-        key = (day, vehicle, tuple(stops))
-        if loads is None and key in self._costs:
-            return self._costs[key]
-        vt = self.problem.vehicle_types[vehicle[0]]
-        fig = route_figures(self.problem, Route(day, vehicle[0], vehicle[1], key[2]), loads or self.loads)
-        cost = fig.cost if fig.feasible(vt.capacity, vt.max_shift_minutes) else INF
         if loads is None:
-            if len(self._costs) >= _CACHE_LIMIT:  # bounded: forgetting a client's entries scans the cache
-                self._costs.clear()
-            self._costs[key] = cost
-        return cost
+            return self._info(day, vehicle, stops).cost
+        vt = self.problem.vehicle_types[vehicle[0]]
+        fig = route_figures(self.problem, Route(day, vehicle[0], vehicle[1], tuple(stops)), loads)
+        return fig.cost if fig.feasible(vt.capacity, vt.max_shift_minutes) else INF
+
+    def _info(self, day: int, vehicle: tuple[int, int], stops: list[int]) -> _RouteInfo:
+        """Cached figures of a route under the current loads (cost INF if it breaks a constraint)."""
+        if not stops:
+            return _EMPTY
+        key = (day, vehicle, tuple(stops))
+        info = self._costs.get(key)
+        if info is not None:
+            return info
+        problem = self.problem
+        vt = problem.vehicle_types[vehicle[0]]
+        fig = route_figures(problem, Route(day, vehicle[0], vehicle[1], key[2]), self.loads)
+        if fig.feasible(vt.capacity, vt.max_shift_minutes):
+            on_board = [fig.start_load, *fig.load_after]
+            depot = problem.depot(vt.depot).index
+            path = [depot, *(problem.clients[s].index for s in stops), depot]
+            rows = np.empty((len(path) - 1, 12))
+            rows[:, _POS] = np.arange(len(path) - 1)
+            rows[:, _A], rows[:, _B] = path[:-1], path[1:]
+            rows[:, _BEFORE] = list(itertools.accumulate(on_board, max))
+            rows[:, _AFTER] = list(itertools.accumulate(reversed(on_board), max))[::-1]
+            rows[:, _CAPACITY] = vt.capacity
+            rows[:, _SPARE] = vt.max_shift_minutes - fig.minutes
+            rows[:, _PER_KM] = vt.cost_per_km
+            rows[:, _SPEED] = vt.speed_factor
+            rows[:, _DEPOT] = self._depot_number[vt.depot]
+            rows[:, _ARC_KM] = problem.km[path[:-1], path[1:]]
+            rows[:, _ARC_MIN] = problem.minutes[path[:-1], path[1:]]
+            info = _RouteInfo(fig.cost, rows)
+        else:
+            info = _RouteInfo(INF)
+        if len(self._costs) >= _CACHE_LIMIT:  # bounded: forgetting a client's entries scans the cache
+            self._costs.clear()
+        self._costs[key] = info
+        return info
 
     def forget_costs(self, client: int | None = None) -> None:
         """Drop cached route costs (those of routes visiting ``client``, or all)."""
         if client is None:
+            self._tables.clear()
             self._costs.clear()
         else:
+            self._tables = {d: t for d, t in self._tables.items() if not any(client in s for _, s in t[0])}
             self._costs = {k: v for k, v in self._costs.items() if client not in k[2]}
 
     def day_cost(self, day: int) -> float:
@@ -107,38 +190,74 @@ class WeekState:
     def best_insertion(self, c: int, day: int, loads: Loads) -> tuple[float, tuple[int, int] | None, int]:
         """Cheapest feasible insertion of client ``c`` on ``day``: (added cost, vehicle, position).
 
-        Positions are tried in order of detour length, so each route stops at its first feasible position, which
-        is its cheapest: the route's cost changes only by cost per km x detour (plus the fixed cost if it was idle).
+        A route's cost changes only by cost per km x detour (plus the fixed cost if the vehicle was idle). All
+        positions of the day are priced at once (``_DayTable``); those that break capacity, or, without opening
+        hours, the shift, are ruled out there, and the cheapest one left is confirmed by simulating the route.
         """
         problem = self.problem
+        client = problem.clients[c]
+        here = client.index
+        down, up = loads[(c, day)]
+        stop_minutes = service_minutes(client, down, up)
         best: tuple[float, tuple[int, int] | None, int] = (INF, None, 0)
-        day_routes = self.routes.setdefault(day, {})
-        here = problem.clients[c].index
-        km = problem.km
-        tried_empty: set[int] = set()
+        table = self._day_table(day)
+        if len(table.rows):
+            km, rows = problem.km, table.rows
+            a, b = rows[:, _A].astype(int), rows[:, _B].astype(int)
+            added = rows[:, _PER_KM] * (km[a, here] + km[here, b] - rows[:, _ARC_KM])
+            ok = np.maximum(rows[:, _BEFORE] + down, rows[:, _AFTER] + up) <= rows[:, _CAPACITY]
+            if client.depot is not None:
+                ok &= rows[:, _DEPOT] == self._depot_number[client.depot]
+            if not self._windows:
+                minutes = problem.minutes
+                longer = (minutes[a, here] + minutes[here, b] - rows[:, _ARC_MIN]) * rows[:, _SPEED]
+                spare = rows[:, _SPARE] - longer - stop_minutes
+                ok &= spare >= -2 * _SLACK
+            added = np.where(ok, added, INF)
+            for k in np.argsort(added, kind="stable"):
+                if added[k] == INF:
+                    break
+                vehicle, pos = table.vehicles[table.owner[k]], int(rows[k, _POS])
+                stops = self.routes[day][vehicle]
+                # the O(1) checks are exact but for rounding: simulate where opening hours or a thin margin decide
+                sure = not self._windows and spare[k] > 1e-3
+                if sure or self.route_cost(day, vehicle, [*stops[:pos], c, *stops[pos:]], loads) < INF:
+                    best = (float(added[k]), vehicle, pos)
+                    break
+        # idle vehicles: one of each type
+        tried: set[int] = set()
+        day_routes = self.routes.get(day, {})
         for vehicle in problem.vehicles_on(day):
-            if not self._allowed(c, vehicle):
+            if vehicle[0] in tried or day_routes.get(vehicle) or not self._allowed(c, vehicle):
                 continue
-            stops = day_routes.get(vehicle, [])
+            tried.add(vehicle[0])
             vt = problem.vehicle_types[vehicle[0]]
-            if not stops:
-                if vehicle[0] in tried_empty:  # identical idle vehicles: try one of each type
-                    continue
-                tried_empty.add(vehicle[0])
             depot = problem.depot(vt.depot).index
-            path = [depot, *(problem.clients[s].index for s in stops), depot]
-            detours = sorted(
-                (km[a, here] + km[here, b] - km[a, b], pos) for pos, (a, b) in enumerate(itertools.pairwise(path))
-            )
-            extra = 0.0 if stops else vt.fixed_cost_per_day
-            for detour, pos in detours:
-                added = extra + vt.cost_per_km * detour
-                if added >= best[0]:
-                    break
-                if self.route_cost(day, vehicle, [*stops[:pos], c, *stops[pos:]], loads) < INF:
-                    best = (added, vehicle, pos)
-                    break
+            added_idle = vt.fixed_cost_per_day + vt.cost_per_km * (problem.km[depot, here] + problem.km[here, depot])
+            if added_idle < best[0] and self.route_cost(day, vehicle, [c], loads) < INF:
+                best = (added_idle, vehicle, 0)
         return best
+
+    def _day_table(self, day: int) -> _DayTable:
+        """The insertion rows of the day's feasible routes (cached until the routes or their loads change)."""
+        routes = [(v, s) for v, s in sorted(self.routes.get(day, {}).items()) if s]
+        key = tuple((v, tuple(s)) for v, s in routes)
+        cached = self._tables.get(day)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        vehicles, parts = [], []
+        for vehicle, stops in routes:
+            info = self._info(day, vehicle, stops)
+            if info.rows is not None:
+                vehicles.append(vehicle)
+                parts.append(info.rows)
+        if parts:
+            owner = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+            table = _DayTable(vehicles, owner, np.concatenate(parts))
+        else:
+            table = _DayTable([], np.zeros(0, dtype=int), np.zeros((0, 12)))
+        self._tables[day] = (key, table)
+        return table
 
     def move_delta(self, c: int, new: Pattern) -> tuple[float, dict]:
         """Cost change of giving client ``c`` the pattern ``new`` (INF if infeasible), and how to apply it."""
@@ -183,6 +302,18 @@ class WeekState:
         per = self.problem.unserved_penalty
         return per if per is not None else 1e7
 
+    def remove(self, c: int) -> set[int]:
+        """Take client ``c`` off every route (its visits count as missed until it is reinserted); returns the days
+        changed."""
+        changed = set()
+        for day in self.patterns[c]:
+            for stops in self.routes.get(day, {}).values():
+                if c in stops:
+                    stops.remove(c)
+                    changed.add(day)
+            self.unserved.add((c, day))
+        return changed
+
     def apply(self, c: int, move: dict) -> set[int]:
         """Apply a move from ``move_delta``; returns the days it changed."""
         changed = set(move["removals"]) | set(move["inserts"])
@@ -197,7 +328,7 @@ class WeekState:
                 self.routes.setdefault(day, {}).setdefault(vehicle, []).insert(pos, c)
         self.patterns[c] = move["pattern"]
         self.loads = move["loads"]
-        self.forget_costs(c)
+        self._note_loads(c)
         # a kept day's route is unchanged but its loads moved: it counts as changed for re-optimisation
         changed |= set(self.patterns[c])
         return changed
