@@ -31,12 +31,20 @@ def solve_once(path: str, time_limit: float, seed: int) -> dict:
 
 
 def run(
-    quick: bool, jobs: int, shared: Path, limits: list[float] | None = None, seeds: list[int] | None = None
+    quick: bool,
+    jobs: int,
+    shared: Path,
+    limits: list[float] | None = None,
+    seeds: list[int] | None = None,
+    names: list[str] | None = None,
 ) -> dict:
     folder = shared / "benchmarks" / "pvrp"
     with open(folder / "instances.csv", encoding="utf-8") as fh:
         meta = {r["instance"]: r for r in csv.DictReader(fh)}
-    names = sorted(meta)
+    unknown = set(names or ()) - set(meta)
+    if unknown:
+        raise SystemExit(f"unknown PVRP instance(s): {', '.join(sorted(unknown))}")
+    names = sorted(names or meta)
     if quick:
         names, limits, seeds = ["p01"], [3.0], [1]
     else:

@@ -42,7 +42,9 @@ def run_section(name: str, args: argparse.Namespace) -> dict:
     if name == "cvrp":
         return cvrp.run(quick, jobs, shared_folder(), limits=args.cvrp_limits)
     if name == "pvrp":
-        return pvrp.run(quick, jobs, shared_folder(), limits=args.pvrp_limits, seeds=args.pvrp_seeds)
+        return pvrp.run(
+            quick, jobs, shared_folder(), limits=args.pvrp_limits, seeds=args.pvrp_seeds, names=args.pvrp_instances
+        )
     if name == "scaling":
         sizes = dict(zip(args.scaling_sizes, args.scaling_limits, strict=True)) if args.scaling_sizes else None
         return scaling.run(quick, jobs, sizes)
