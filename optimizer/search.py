@@ -3,9 +3,12 @@
 1. Construct: each village takes the allowed pattern whose days already hold its nearest neighbours, with
    a penalty for days whose fleet capacity fills up.
 2. Route every day with OR-Tools (``optimizer.engine``).
-3. Improve until the budget ends: move villages between patterns (priced by removal and cheapest feasible insertion),
-   re-optimise the touched days with OR-Tools, and when stuck, perturb a cluster of villages to new patterns and
-   keep the result only if the week got cheaper.
+3. Improve until the budget ends. Each iteration: perturb a cluster of villages towards new patterns; run rounds of
+   ruin and recreate (villages taken off all their days and put back on the allowed pattern and positions that add
+   least, priced by ``WeekState.best_insertion``; record-to-record acceptance); move single villages between
+   patterns while that pays; re-route the days that changed with OR-Tools, keeping a day's new routes only if
+   cheaper (OR-Tools starts each day afresh, so its budget doubles while fewer than a fifth of its calls win); carry
+   on from the result if it is within a shrinking margin of the best, else go back to the best.
 
 The search is bounded by work (iterations, OR-Tools solution counts) so the same inputs and seed give the same plan;
 the time limit is a safety cap, and a run it stops says so in ``Result.stopped_by``.
