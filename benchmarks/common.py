@@ -53,6 +53,22 @@ def fmt(s: dict | None, unit: str = "") -> str:
     return f"{s['median']:g}{unit} ({s['min']:g}–{s['max']:g})"
 
 
+def code_version() -> str | None:
+    """The git commit measured (short hash, "+changes" if the optimizer, network or benchmarks differ from it)."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "optimizer", "network", "benchmarks/*.py"],
+                               cwd=root, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
+
+
 def machine() -> dict[str, Any]:
     import os
 

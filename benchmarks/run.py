@@ -61,7 +61,10 @@ def tables(results: dict) -> str:
         if name in results.get("sections", {}):
             sec = results["sections"][name]
             module = {"hangjin": hangjin, "cvrp": cvrp, "pvrp": pvrp, "scaling": scaling, "roads": roads}[name]
-            out += [f"### {TITLES[name]}", "", f"_Run {sec['date']}, {sec['mode']}._", "", module.table(sec), ""]
+            code = f", code {sec['code']}" if sec.get("code") else ""
+            out += [f"### {TITLES[name]}", "", f"_Run {sec['date']}, {sec['mode']}{code}._", "", module.table(sec), ""]
+            if sec.get("note"):
+                out += [f"Note: {sec['note']}", ""]
     m = results.get("machine", {})
     out += [f"Machine: {m.get('cores')} cores, {m.get('processor')}, Python {m.get('python')}; "
             f"versions {', '.join(f'{k} {v}' for k, v in m.get('versions', {}).items())}."]  # fmt: skip
@@ -105,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         section = run_section(name, args)
         section["date"] = dt.date.today().isoformat()
         section["mode"] = "quick" if args.quick else f"full, {args.jobs} job(s) side by side"
+        section["code"] = common.code_version()
         # re-read before writing: another section may have finished meanwhile in another process
         if out.is_file():
             results["sections"] = json.loads(out.read_text(encoding="utf-8")).get("sections", {})
