@@ -152,7 +152,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="plan a week (default: the Hangjin default scenario)")
     p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
-    p.add_argument("--time-limit", type=float, help="search time cap in seconds (default: the scenario's, 60)")
+    p.add_argument("--time-limit", type=float, help="search time cap in seconds (default: the scenario's, 120)")
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
     p.add_argument("--iterations", type=int, help="search iterations; 0 = until the time limit")
     p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances")

@@ -34,8 +34,8 @@ class Scenario:
     trunk: VehicleType = DEFAULT_TRUNK
     policy: Policy = field(default_factory=Policy)
     closed_roads: tuple[str, ...] = ()  # OSM way names or refs closed (needs a graph)
-    time_limit_s: float = 60.0
-    iterations: int | None = 60
+    time_limit_s: float = 120.0
+    iterations: int | None = 40
     seed: int = 0
     source: Path | None = None
 

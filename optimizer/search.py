@@ -42,7 +42,7 @@ class SolveParams:
     ``construct`` for the first routing of each day and ``reoptimise`` for each later one."""
 
     time_limit_s: float = 60.0
-    iterations: int | None = 60
+    iterations: int | None = 40
     seed: int = 0
     construct: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=2.0, solutions=30))
     reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
