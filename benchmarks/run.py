@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cvrp-limits", type=_floats, help="CVRP time limits in seconds (default 10,60)")
     ap.add_argument("--pvrp-limits", type=_floats, help="PVRP time limits in seconds (default 30,120)")
     ap.add_argument("--pvrp-seeds", type=lambda t: [int(x) for x in t.split(",")], help="PVRP seeds (default 1,2,3)")
+    ap.add_argument("--pvrp-instances", type=lambda t: t.split(","), help="PVRP instances (default: all 42)")
     ap.add_argument(
         "--scaling-sizes", type=lambda t: [int(x) for x in t.split(",")], help="villages (61,250,1000,3000)"
     )
