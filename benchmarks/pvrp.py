@@ -78,19 +78,45 @@ def table(res: dict) -> str:
         part = [r for r in runs if member(r)]
         if not part:
             continue
+        cgl = {r["instance"]: r["cgl97_gap_pct"] for r in part}
         cells = []
         for t in limits:
-            gaps = [r["gap_pct"] for r in part if r["time_limit_s"] == t]
-            cells.append(f"{sum(gaps) / len(gaps):.2f} %" if gaps else "–")
-        cgl = {r["instance"]: r["cgl97_gap_pct"] for r in part}
+            done = [r for r in part if r["time_limit_s"] == t]
+            per_instance = {}  # mean gap of each instance's feasible runs: every instance weighs the same
+            for name in sorted({r["instance"] for r in done}):
+                feasible = [r["gap_pct"] for r in done if r["instance"] == name and r["feasible"]]
+                if feasible:
+                    per_instance[name] = sum(feasible) / len(feasible)
+            gaps = list(per_instance.values())
+            cell = f"{sum(gaps) / len(gaps):.2f} %" if gaps else "–"
+            measured = len({r["instance"] for r in done})
+            if gaps and measured < len(cgl):
+                cell += f" ({measured} of {len(cgl)})"
+            cells.append(cell)
         lines.append(f"| {g} | {len(cgl)} | " + " | ".join(cells) + f" | {sum(cgl.values()) / len(cgl):.2f} % |")
     lines += ["", "| instance | " + " | ".join(f"{t:g} s gap" for t in limits) + " | CGL97 gap |",
               "|" + " --- |" * (len(limits) + 2)]  # fmt: skip
     for name in sorted({r["instance"] for r in runs}):
-        cells = [fmt(spread([r["gap_pct"] for r in runs if r["instance"] == name and r["time_limit_s"] == t]), " %")
-                 for t in limits]  # fmt: skip
+        cells = []
+        for t in limits:
+            done = [r for r in runs if r["instance"] == name and r["time_limit_s"] == t]
+            cell = fmt(spread([r["gap_pct"] for r in done if r["feasible"]]), " %") if done else "–"
+            bad = sum(not r["feasible"] for r in done)
+            cells.append(cell + (f" ({bad} of {len(done)} infeasible)" if bad else ""))
         cgl = next(r["cgl97_gap_pct"] for r in runs if r["instance"] == name)
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {cgl:.2f} % |")
     lines.append("")
-    lines.append(f"All {len(runs)} plans checked feasible: {'yes' if all(r['feasible'] for r in runs) else 'NO'}.")
+    bad = [r for r in runs if not r["feasible"]]
+    if bad:
+        lines.append(
+            f"{len(bad)} of {len(runs)} runs ended infeasible (visits still unplaced when the time ran out): "
+            + ", ".join(f"{r['instance']} {r['time_limit_s']:g} s seed {r['seed']}" for r in bad)
+            + ". Family averages: the mean over instances of each one's mean gap over its feasible runs; "
+            "(n of m): instances measured at that limit."
+        )
+    else:
+        lines.append(
+            f"All {len(runs)} plans checked feasible: yes. Family averages: the mean over instances of each one's "
+            "mean gap; (n of m): instances measured at that limit."
+        )
     return "\n".join(lines)
