@@ -49,7 +49,7 @@ class SolveParams:
     polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=300))
     perturb_size: int = 12
     lns_moves: int = 100  # ruin-and-recreate rounds per iteration (cheap: priced by insertion, no OR-Tools)
-    lns_size: int = 15  # villages removed per round, at most
+    lns_size: int = 15  # villages removed per round, at most (at least 2)
     lns_margin: float = 0.002  # relative margin over the best of the rounds for carrying on
     accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
     joint_every: int = 10  # re-route the whole week jointly every so many iterations (once-a-week villages)
