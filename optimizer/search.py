@@ -162,18 +162,24 @@ def _local_search(state: WeekState, rng: random.Random, deadline: float = float(
         for c in order:
             if time.perf_counter() > deadline:
                 return changed
-            client = state.problem.clients[c]
-            best_delta, best_move = -1e-6, None
-            for pattern in client_patterns(state.problem, client):
-                if pattern == state.patterns[c]:
-                    continue
-                delta, move = state.move_delta(c, pattern)
-                if delta < best_delta:
-                    best_delta, best_move = delta, move
-            if best_move is not None:
+            best_delta, best_move = _cheapest_pattern(state, c, other_than=state.patterns[c])
+            if best_delta < -1e-6:
                 changed |= state.apply(c, best_move)
                 improved = True
     return changed
+
+
+def _cheapest_pattern(state: WeekState, c: int, other_than: Pattern | None = None) -> tuple[float, dict | None]:
+    """The allowed pattern (other than ``other_than``) whose move costs least for client ``c``: (cost change, move),
+    the first of equals; (INF, None) if none is feasible."""
+    best_delta, best_move = INF, None
+    for pattern in client_patterns(state.problem, state.problem.clients[c]):
+        if pattern == other_than:
+            continue
+        delta, move = state.move_delta(c, pattern)
+        if delta < best_delta:
+            best_delta, best_move = delta, move
+    return best_delta, best_move
 
 
 def _perturb(state: WeekState, rng: random.Random, size: int) -> set[int]:
@@ -224,7 +230,6 @@ def _ruin_recreate(state: WeekState, rng: random.Random, size: int) -> set[int]:
     """Take some villages off all their days (``_ruin``), then put them back one by one, each on the allowed
     pattern and at the positions that add the least cost (ruin and recreate over days and routes at once);
     returns the days changed."""
-    problem = state.problem
     removed = _ruin(state, rng, size)
     changed: set[int] = set()
     for c in removed:
@@ -233,11 +238,7 @@ def _ruin_recreate(state: WeekState, rng: random.Random, size: int) -> set[int]:
     if rng.random() < 0.5:  # the hardest first: most visits, then most parcels
         removed.sort(key=lambda c: (-len(state.patterns[c]), -sum(max(state.loads[(c, d)]) for d in state.patterns[c])))
     for c in removed:
-        best_delta, best_move = INF, None
-        for pattern in client_patterns(problem, problem.clients[c]):
-            delta, move = state.move_delta(c, pattern)
-            if delta < best_delta:
-                best_delta, best_move = delta, move
+        _, best_move = _cheapest_pattern(state, c)
         if best_move is not None:
             changed |= state.apply(c, best_move)
     return changed
