@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import resource
 import statistics
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from importlib import metadata
+from pathlib import Path
 from typing import Any
+
+#: When set (``benchmarks.run`` sets it), every finished measurement is appended to this JSON-lines file at once,
+#: so a crash or a kill loses one measurement rather than a whole section, and ``--resume`` can reuse them.
+progress_log: Path | None = None
+#: Reuse measurements already in ``progress_log`` that were made of the same code (see ``code_version``).
+resume = False
 
 
 def _measured(fn: Callable[..., dict], kwargs: dict) -> dict:
@@ -20,12 +28,47 @@ def _measured(fn: Callable[..., dict], kwargs: dict) -> dict:
     return out
 
 
+def _task_key(fn: Callable[..., dict], kwargs: dict, code: str | None) -> str:
+    return json.dumps([f"{fn.__module__}.{fn.__qualname__}", kwargs, code], sort_keys=True)
+
+
+def _logged() -> dict[str, dict]:
+    """Measurements already in the progress log, by task key (a torn last line from a kill is skipped)."""
+    done: dict[str, dict] = {}
+    if progress_log is None or not progress_log.is_file():
+        return done
+    for line in progress_log.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        done[entry["key"]] = entry["result"]
+    return done
+
+
 def run_isolated(tasks: Iterable[tuple[Callable[..., dict], dict]], jobs: int) -> list[dict]:
-    """Run ``fn(**kwargs)`` for each task, each in a new process (so peak memory is its own), ``jobs`` at a time."""
+    """Run ``fn(**kwargs)`` for each task, each in a new process (so peak memory is its own), ``jobs`` at a time.
+
+    Results come back in task order. Each is appended to ``progress_log`` as soon as it finishes; with ``resume``,
+    tasks whose result that log already holds for the same code version are not run again.
+    """
     tasks = list(tasks)
+    code = code_version()
+    keys = [_task_key(fn, kwargs, code) for fn, kwargs in tasks]
+    done = _logged() if resume and code is not None and not code.endswith("+changes") else {}
+    results: dict[int, dict] = {i: done[k] for i, k in enumerate(keys) if k in done}
+    if progress_log is not None and progress_log.is_file() and not progress_log.read_bytes().endswith(b"\n"):
+        with open(progress_log, "a", encoding="utf-8") as fh:
+            fh.write("\n")  # end a line torn by a kill, so the next measurement starts a line of its own
     with ProcessPoolExecutor(max_workers=max(1, jobs), max_tasks_per_child=1) as pool:
-        futures = [pool.submit(_measured, fn, kwargs) for fn, kwargs in tasks]
-        return [f.result() for f in futures]
+        futures = {pool.submit(_measured, fn, kwargs): i for i, (fn, kwargs) in enumerate(tasks) if i not in results}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            if progress_log is not None:
+                with open(progress_log, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"key": keys[i], "result": results[i]}, ensure_ascii=False) + "\n")
+    return [results[i] for i in range(len(tasks))]
 
 
 def at_checkpoints(history: list[tuple[float, float]], checkpoints: Iterable[float]) -> dict[str, float | None]:

@@ -50,7 +50,7 @@ def run(
     else:
         limits, seeds = limits or [30.0, 120.0], seeds or [1, 2, 3]
     tasks = [(solve_once, {"path": str(folder / "instances" / f"{n}.txt"), "time_limit": t, "seed": s})
-             for t in limits for n in names for s in seeds]  # fmt: skip
+             for t in limits for s in seeds for n in names]  # fmt: skip
     runs = run_isolated(tasks, jobs)
     for r in runs:
         m = meta[r["instance"]]

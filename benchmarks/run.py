@@ -5,7 +5,9 @@
     python -m benchmarks.run --only cvrp,pvrp --jobs 2
 
 Raw results go to a JSON file (default benchmarks/results.json, or results-quick.json with --quick); sections not
-run keep their earlier results. The README's tables between the markers are rewritten from that file.
+run keep their earlier results. The README's tables between the markers are rewritten from that file. Each
+measurement is also appended to a progress log beside it (results.progress.jsonl) the moment it finishes; after a
+crash, ``--resume`` reruns only what that log lacks (for the same commit, with no local changes).
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="measurements run side by side (default 1: fair timing)")
     ap.add_argument("--out", help="results JSON (default benchmarks/results.json or results-quick.json)")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite benchmarks/README.md")
+    ap.add_argument(
+        "--resume", action="store_true", help="reuse measurements of this commit already in the progress log"
+    )
     ap.add_argument("--cvrp-limits", type=_floats, help="CVRP time limits in seconds (default 10,60)")
     ap.add_argument("--pvrp-limits", type=_floats, help="PVRP time limits in seconds (default 30,120)")
     ap.add_argument("--pvrp-seeds", type=lambda t: [int(x) for x in t.split(",")], help="PVRP seeds (default 1,2,3)")
@@ -102,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     out = Path(args.out) if args.out else HERE / ("results-quick.json" if args.quick else "results.json")
+    common.progress_log, common.resume = out.with_suffix(".progress.jsonl"), args.resume
     results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"sections": {}}
     results["machine"] = common.machine()
     for name in only:

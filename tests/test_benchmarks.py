@@ -26,3 +26,28 @@ def test_quick_benchmark_writes_wellformed_results(tmp_path, capsys):
     assert all(r["peak_rss_mb"] > 0 for s in sec.values() for r in s["runs"])
     text = capsys.readouterr().out
     assert "| X-n" in text and "| p01 |" in text
+
+
+def _square(x: int) -> dict:
+    if x < 0:
+        raise ValueError("negative")
+    return {"x": x, "y": x * x}
+
+
+def test_run_isolated_logs_each_measurement_and_resumes(tmp_path, monkeypatch):
+    from benchmarks import common
+
+    log = tmp_path / "results.progress.jsonl"
+    monkeypatch.setattr(common, "progress_log", log)
+    monkeypatch.setattr(common, "code_version", lambda: "abc1234")
+    rows = common.run_isolated([(_square, {"x": 3}), (_square, {"x": 4})], jobs=2)
+    assert [(r["x"], r["y"]) for r in rows] == [(3, 9), (4, 16)]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2
+    # mark the logged x=3 so that a reuse shows, and cut a last line short as a kill would
+    log.write_text(log.read_text(encoding="utf-8").replace('"y": 9', '"y": -9') + '{"key": "torn', encoding="utf-8")
+    monkeypatch.setattr(common, "resume", True)
+    rows = common.run_isolated([(_square, {"x": 3}), (_square, {"x": 5}), (_square, {"x": -1})], jobs=1)
+    assert rows[0]["y"] == -9 and rows[1]["y"] == 25 and "negative" in rows[2]["error"]
+    assert common._logged()[common._task_key(_square, {"x": 5}, "abc1234")]["y"] == 25
+    monkeypatch.setattr(common, "code_version", lambda: "def5678")  # another commit: nothing is reused
+    assert common.run_isolated([(_square, {"x": -1})], jobs=1)[0]["error"]
