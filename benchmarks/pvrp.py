@@ -63,7 +63,12 @@ def run(
 def table(res: dict) -> str:
     runs = res["runs"]
     limits = sorted({r["time_limit_s"] for r in runs})
-    lines = ["| family | instances | " + " | ".join(f"ruralpost {t:g} s" for t in limits) + " | CGL97 (1997) |",
+    codes = {
+        t: sorted({str((r.get("measured") or {}).get("code")) for r in runs if r["time_limit_s"] == t}) for t in limits
+    }
+    mixed = len({c for cs in codes.values() for c in cs}) > 1  # columns measured on different commits say which
+    heads = [f"ruralpost {t:g} s" + (f" ({', '.join(codes[t])})" if mixed else "") for t in limits]
+    lines = ["| family | instances | " + " | ".join(heads) + " | CGL97 (1997) |",
              "|" + " --- |" * (len(limits) + 3)]  # fmt: skip
     groups = [*FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
     for g in groups:

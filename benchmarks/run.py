@@ -5,7 +5,8 @@
     python -m benchmarks.run --only cvrp,pvrp --jobs 2
 
 Raw results go to a JSON file (default benchmarks/results.json, or results-quick.json with --quick); sections not
-run keep their earlier results. The README's tables between the markers are rewritten from that file. Each
+run keep their earlier results, and a partial CVRP or PVRP run (some limits, seeds or instances) replaces only the
+runs it repeats, each run recording the commit it measured. The README's tables are rewritten from that file. Each
 measurement is also appended to a progress log beside it (results.progress.jsonl) the moment it finishes; after a
 crash, ``--resume`` reruns only what that log lacks (for the same commit, with no local changes).
 """
@@ -31,6 +32,43 @@ TITLES = {
     "scaling": "Scaling: synthetic banners",
     "roads": "Road network: synthetic 200,000-node OSM extract",
 }
+
+
+# sections a partial rerun merges into (the fields that name one measurement); the others are replaced whole
+MERGED = {"cvrp": ("instance", "solver", "time_limit_s"), "pvrp": ("instance", "time_limit_s", "seed")}
+_STAMP = ("date", "mode", "code")
+
+
+def merge_section(name: str, old: dict | None, new: dict) -> dict:
+    """A rerun of part of the CVRP or PVRP section (some limits, seeds or instances) replaces the runs it repeats
+    and keeps the others; every run carries the date, mode and commit that measured it (``measured``)."""
+    stamp = {k: new.get(k) for k in _STAMP}
+    runs = [{**r, "measured": r.get("measured", stamp)} for r in new["runs"]]
+    if name not in MERGED or not old:
+        return {**new, "runs": runs}
+    fields = MERGED[name]
+    fresh = {tuple(r[k] for k in fields) for r in runs}
+    before = {k: old.get(k) for k in _STAMP}
+    kept = [
+        {**r, "measured": r.get("measured", before)} for r in old["runs"] if tuple(r[k] for k in fields) not in fresh
+    ]
+    return {**new, "runs": kept + runs}
+
+
+def _provenance(sec: dict) -> str:
+    """'Run <date>, <mode>, code <commit>', per distinct measurement when the section's runs come from several."""
+    stamps: dict[tuple, int] = {}
+    for r in sec.get("runs", []):
+        m = r.get("measured") or {k: sec.get(k) for k in _STAMP}
+        key = tuple(m.get(k) for k in _STAMP)
+        stamps[key] = stamps.get(key, 0) + 1
+    if len(stamps) <= 1:
+        code = f", code {sec['code']}" if sec.get("code") else ""
+        return f"_Run {sec['date']}, {sec['mode']}{code}._"
+    parts = [
+        f"{n} run{'s' if n != 1 else ''} on {d}, {m}" + (f", code {c}" if c else "") for (d, m, c), n in stamps.items()
+    ]
+    return "_Runs: " + "; ".join(parts) + "._"
 
 
 def shared_folder() -> Path:
@@ -63,8 +101,7 @@ def tables(results: dict) -> str:
         if name in results.get("sections", {}):
             sec = results["sections"][name]
             module = {"hangjin": hangjin, "cvrp": cvrp, "pvrp": pvrp, "scaling": scaling, "roads": roads}[name]
-            code = f", code {sec['code']}" if sec.get("code") else ""
-            out += [f"### {TITLES[name]}", "", f"_Run {sec['date']}, {sec['mode']}{code}._", "", module.table(sec), ""]
+            out += [f"### {TITLES[name]}", "", _provenance(sec), "", module.table(sec), ""]
             if sec.get("note"):
                 out += [f"Note: {sec['note']}", ""]
     m = results.get("machine", {})
@@ -119,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         # re-read before writing: another section may have finished meanwhile in another process
         if out.is_file():
             results["sections"] = json.loads(out.read_text(encoding="utf-8")).get("sections", {})
-        results["sections"][name] = section
+        results["sections"][name] = merge_section(name, results["sections"].get(name), section)
         write_text_atomic(out, json.dumps(results, indent=1, ensure_ascii=False))
     text = tables(results)
     print(text)

@@ -51,3 +51,25 @@ def test_run_isolated_logs_each_measurement_and_resumes(tmp_path, monkeypatch):
     assert common._logged()[common._task_key(_square, {"x": 5}, "abc1234")]["y"] == 25
     monkeypatch.setattr(common, "code_version", lambda: "def5678")  # another commit: nothing is reused
     assert common.run_isolated([(_square, {"x": -1})], jobs=1)[0]["error"]
+
+
+def test_a_partial_pvrp_rerun_replaces_what_it_repeats_and_keeps_the_rest():
+    from benchmarks.run import merge_section, tables
+
+    def run(limit, seed, gap):
+        return {"instance": "p01", "time_limit_s": limit, "seed": seed, "gap_pct": gap, "cost": 1.0, "bks": 1.0,
+                "cgl97_gap_pct": 0.0, "feasible": True}  # fmt: skip
+
+    old = {"date": "2026-11-28", "mode": "full, 1 job", "code": "aaa1111",
+           "runs": [run(30.0, 1, 5.0), run(120.0, 1, 9.0)]}  # fmt: skip
+    new = {"date": "2026-11-29", "mode": "full, 2 jobs", "code": "bbb2222", "runs": [run(120.0, 1, 1.0)]}
+    merged = merge_section("pvrp", old, new)
+    assert sorted((r["time_limit_s"], r["gap_pct"], r["measured"]["code"]) for r in merged["runs"]) == [
+        (30.0, 5.0, "aaa1111"),
+        (120.0, 1.0, "bbb2222"),
+    ]
+    text = tables({"sections": {"pvrp": merged}})
+    assert "1 run on 2026-11-28, full, 1 job, code aaa1111; 1 run on 2026-11-29" in text
+    assert "ruralpost 30 s (aaa1111) | ruralpost 120 s (bbb2222)" in text
+    assert merge_section("hangjin", old, new)["runs"] == [{**run(120.0, 1, 1.0), "measured": {
+        "date": "2026-11-29", "mode": "full, 2 jobs", "code": "bbb2222"}}]  # fmt: skip
