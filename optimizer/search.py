@@ -274,6 +274,13 @@ def _day_key(state: WeekState, day: int) -> tuple:
     )
 
 
+def _capped(budget: SearchBudget, left_s: float, calls: int) -> SearchBudget:
+    """``budget`` with its time cut so that ``calls`` OR-Tools calls fit in ``left_s`` seconds (0.05 s each at
+    least); unchanged while there is time to spare, so work-bounded runs stay reproducible."""
+    share = max(0.05, left_s / max(1, calls))
+    return budget if share >= budget.time_s else replace(budget, time_s=share)
+
+
 def _adapt(budget: SearchBudget, success: float, params: SolveParams) -> SearchBudget:
     """Double OR-Tools' solution budget when fewer than a fifth of its re-routings won, halve it when over half
     did, within [``reoptimise``, 16 x ``reoptimise``]."""
@@ -302,11 +309,17 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
 
     # once-a-week villages with a choice of day: their day is chosen by routing several days in one model
     flexible = any(len(ps) > 1 and len(ps[0]) == 1 for ps in (client_patterns(problem, c) for c in problem.clients))
+    cap = start + 0.9 * params.time_limit_s  # the search loop's end; the last tenth is for the polish
+
+    def left() -> float:
+        return cap - time.perf_counter()
+
     state = WeekState(problem, initial_patterns(problem, rng), {})
     if flexible:
-        _route_jointly(state, set(problem.days), params.construct, params.seed, keep_better=False)
+        _route_jointly(state, set(problem.days), _capped(params.construct, left(), 1), params.seed, keep_better=False)
     else:
-        _route_days(state, problem.days, params.construct, params.seed, keep_better=False)
+        construct = _capped(params.construct, left(), len(problem.days))
+        _route_days(state, problem.days, construct, params.seed, keep_better=False)
     best, best_cost = state.copy(), state.cost()
     history = [(elapsed(), best_cost)]
     first_feasible = elapsed() if not state.unserved or problem.unserved_penalty is not None else None
@@ -329,20 +342,20 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         iteration += 1
         size = 1 + rng.randrange(params.perturb_size)
         changed = _perturb(state, rng, size) if iteration > 1 else set()
-        state, touched = _lns(
-            state, rng, params.lns_moves, params.lns_size, params.lns_margin, start + 0.9 * params.time_limit_s
-        )
+        state, touched = _lns(state, rng, params.lns_moves, params.lns_size, params.lns_margin, cap)
         changed |= touched
-        changed |= _local_search(state, rng, start + 0.9 * params.time_limit_s)
+        changed |= _local_search(state, rng, cap)
         if flexible and iteration % params.joint_every == 0:
             # once-a-week villages may change day across the whole week
-            _route_jointly(state, set(problem.days), reoptimise, params.seed + iteration, keep_better=True)
+            joint = _capped(reoptimise, left(), 1)
+            _route_jointly(state, set(problem.days), joint, params.seed + iteration, keep_better=True)
         else:
             # OR-Tools starts each day afresh: skip days it has seen as they are now; calls that rarely beat the
             # routes at hand get a larger budget
             todo = {d for d in changed if routed.get(d) != _day_key(state, d)}
             calls += len(todo)
-            wins += _route_days(state, todo, reoptimise, params.seed + iteration, keep_better=True)
+            budget = _capped(reoptimise, left(), len(todo))  # an iteration begun near the cap must not overrun it
+            wins += _route_days(state, todo, budget, params.seed + iteration, keep_better=True)
             routed.update((d, _day_key(state, d)) for d in todo)
             if calls >= 2 * len(problem.days):
                 reoptimise = _adapt(reoptimise, wins / calls, params)

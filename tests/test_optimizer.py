@@ -171,3 +171,14 @@ def test_unknown_depot_and_empty_fleet():
     bad = replace(problem, clients=(Client("z", "z", 1, 1.0, visits_per_week=1, depot="X"),))
     with pytest.raises(InfeasibleError, match="no vehicle is based at its depot X"):
         solve(bad, QUICK)
+
+
+def test_or_tools_calls_near_the_time_cap_share_what_is_left():
+    from optimizer.engine import SearchBudget
+    from optimizer.search import _capped
+
+    budget = SearchBudget(time_s=5.0, solutions=60)
+    assert _capped(budget, left_s=100.0, calls=4) is budget  # time to spare: unchanged, so runs stay reproducible
+    assert _capped(budget, left_s=6.0, calls=4).time_s == pytest.approx(1.5)
+    assert _capped(budget, left_s=-3.0, calls=4).time_s == pytest.approx(0.05)  # past the cap: the least call
+    assert _capped(budget, left_s=6.0, calls=4).solutions == 60
