@@ -52,12 +52,16 @@ def run(
         limits, seeds = limits or [30.0, 120.0], seeds or [1, 2, 3]
     tasks = [(solve_once, {"path": str(folder / "instances" / f"{n}.txt"), "time_limit": t, "seed": s})
              for t in limits for s in seeds for n in names]  # fmt: skip
-    runs = run_isolated(tasks, jobs)
-    for r in runs:
+    runs = []
+    for r in run_isolated(tasks, jobs):
+        if "error" in r:  # a crashed run: reported as such, never as a gap
+            r = {"instance": Path(r["path"]).stem, "time_limit_s": r["time_limit"], "seed": r["seed"], "cost": None,
+                 "feasible": False, "error": r["error"], "peak_rss_mb": r["peak_rss_mb"]}  # fmt: skip
         m = meta[r["instance"]]
         r["bks"] = float(m["bks"])
-        r["gap_pct"] = round(100 * (r["cost"] - r["bks"]) / r["bks"], 3)
+        r["gap_pct"] = None if r["cost"] is None else round(100 * (r["cost"] - r["bks"]) / r["bks"], 3)
         r["cgl97_gap_pct"] = round(100 * (float(m["cgl97_res"]) - r["bks"]) / r["bks"], 3)
+        runs.append(r)
     return {"runs": runs}
 
 
@@ -121,8 +125,13 @@ def table(res: dict) -> str:
     bad = [r for r in runs if not r["feasible"]]
     if bad:
         lines.append(
-            f"{len(bad)} of {len(runs)} runs ended infeasible (visits still unplaced when the time ran out): "
-            + ", ".join(f"{r['instance']} {r['time_limit_s']:g} s seed {r['seed']}" for r in bad)
+            f"{len(bad)} of {len(runs)} runs ended infeasible (visits still unplaced when the time ran out) or "
+            "failed: "
+            + ", ".join(
+                f"{r['instance']} {r['time_limit_s']:g} s seed {r['seed']}"
+                + (f" ({r['error']})" if "error" in r else "")
+                for r in bad
+            )
             + ". Family averages: the mean over instances of each one's mean gap over its feasible runs; "
             "(n of m): instances measured at that limit."
         )

@@ -35,7 +35,7 @@ TITLES = {
 
 
 # sections a partial rerun merges into (the fields that name one measurement); the others are replaced whole
-MERGED = {"cvrp": ("instance", "solver", "time_limit_s"), "pvrp": ("instance", "time_limit_s", "seed")}
+MERGED = {"cvrp": ("instance", "solver", "time_limit_s", "seed"), "pvrp": ("instance", "time_limit_s", "seed")}
 _STAMP = ("date", "mode", "code")
 
 
@@ -47,10 +47,12 @@ def merge_section(name: str, old: dict | None, new: dict) -> dict:
     if name not in MERGED or not old:
         return {**new, "runs": runs}
     fields = MERGED[name]
-    fresh = {tuple(r[k] for k in fields) for r in runs}
+    fresh = {tuple(r.get(k) for k in fields) for r in runs}
     before = {k: old.get(k) for k in _STAMP}
     kept = [
-        {**r, "measured": r.get("measured", before)} for r in old["runs"] if tuple(r[k] for k in fields) not in fresh
+        {**r, "measured": r.get("measured", before)}
+        for r in old["runs"]
+        if tuple(r.get(k) for k in fields) not in fresh
     ]
     return {**new, "runs": kept + runs}
 

@@ -73,3 +73,17 @@ def test_a_partial_pvrp_rerun_replaces_what_it_repeats_and_keeps_the_rest():
     assert "ruralpost 30 s (aaa1111) | ruralpost 120 s (bbb2222)" in text
     assert merge_section("hangjin", old, new)["runs"] == [{**run(120.0, 1, 1.0), "measured": {
         "date": "2026-11-29", "mode": "full, 2 jobs", "code": "bbb2222"}}]  # fmt: skip
+
+
+def test_a_crashed_pvrp_run_is_reported_not_turned_into_a_gap(monkeypatch):
+    from benchmarks import pvrp
+    from tests.conftest import SHARED
+
+    def crashed(tasks, jobs):
+        return [{**kwargs, "error": "MemoryError: boom", "peak_rss_mb": 1.0} for _, kwargs in tasks]
+
+    monkeypatch.setattr(pvrp, "run_isolated", crashed)
+    res = pvrp.run(False, 1, SHARED, limits=[30.0], seeds=[1], names=["p01"])
+    (r,) = res["runs"]
+    assert (r["instance"], r["feasible"], r["gap_pct"]) == ("p01", False, None)
+    assert "p01 30 s seed 1 (MemoryError: boom)" in pvrp.table(res)
