@@ -147,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     out = Path(args.out) if args.out else HERE / ("results-quick.json" if args.quick else "results.json")
     common.progress_log, common.resume = out.with_suffix(".progress.jsonl"), args.resume
+    code = common.code_version()
+    if args.resume and (code is None or code.endswith("+changes")):
+        print(f"--resume: nothing reused, the code is {code or 'not a git checkout'} (measurements name a commit)",
+              file=sys.stderr)  # fmt: skip
     results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"sections": {}}
     results["machine"] = common.machine()
     for name in only:
