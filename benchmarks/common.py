@@ -55,7 +55,7 @@ def run_isolated(tasks: Iterable[tuple[Callable[..., dict], dict]], jobs: int) -
     tasks = list(tasks)
     code = code_version()
     keys = [_task_key(fn, kwargs, code) for fn, kwargs in tasks]
-    done = _logged() if resume and code is not None and not code.endswith("+changes") else {}
+    done = _logged() if resume and committed(code) else {}
     results: dict[int, dict] = {i: done[k] for i, k in enumerate(keys) if k in done}
     if progress_log is not None and progress_log.is_file() and not progress_log.read_bytes().endswith(b"\n"):
         with open(progress_log, "a", encoding="utf-8") as fh:
@@ -110,6 +110,11 @@ def code_version() -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+changes" if dirty else "")
+
+
+def committed(code: str | None) -> bool:
+    """Whether ``code`` (from ``code_version``) names a commit exactly, so its measurements may be reused."""
+    return code is not None and not code.endswith("+changes")
 
 
 def machine() -> dict[str, Any]:

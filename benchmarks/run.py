@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else HERE / ("results-quick.json" if args.quick else "results.json")
     common.progress_log, common.resume = out.with_suffix(".progress.jsonl"), args.resume
     code = common.code_version()
-    if args.resume and (code is None or code.endswith("+changes")):
+    if args.resume and not common.committed(code):
         print(f"--resume: nothing reused, the code is {code or 'not a git checkout'} (measurements name a commit)",
               file=sys.stderr)  # fmt: skip
     results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {"sections": {}}

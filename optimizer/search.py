@@ -336,7 +336,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     reoptimise, calls, wins = params.reoptimise, 0, 0
     routed: dict[int, tuple] = {}  # each day's routes and loads when OR-Tools last routed it
     while params.iterations is None or iteration < params.iterations:
-        if elapsed() >= 0.9 * params.time_limit_s:  # the last tenth is for the polish
+        if left() <= 0:  # the last tenth is for the polish
             stopped_by = "time limit"
             break
         iteration += 1
@@ -373,7 +373,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
             log.info("iteration %d: weekly cost %.2f at %.1f s", iteration, best_cost, elapsed())
         elif cost > best_cost * (1.0 + threshold):
             state = best.copy()
-    if elapsed() >= 0.9 * params.time_limit_s:  # the clock, not the work budget, may have cut the search short
+    if left() <= 0:  # the clock, not the work budget, may have cut the search short
         stopped_by = "time limit"
 
     # polish: every day of the best plan once more with a larger OR-Tools budget. A run bounded by work polishes by
