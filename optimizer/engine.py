@@ -1,9 +1,11 @@
 """The routing engine: one day's multi-depot VRP with simultaneous pickup and delivery, shifts and opening hours,
-solved by OR-Tools routing (iterated local search with SISR ruin-and-recreate)."""
+solved by OR-Tools routing (iterated local search with SISR ruin-and-recreate), or improved from given routes by its
+local search."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -29,7 +31,8 @@ class DayVisit:
 class SearchBudget:
     """How long OR-Tools searches one day: at most ``time_s`` seconds, and (for reproducible plans) at most
     ``solutions`` improving solutions (None: time only). With a solution limit the time cap shrinks to 0.05 s per
-    visit (at least 0.2 s): a handful of visits may never yield that many solutions."""
+    visit (at least 0.2 s): a handful of visits may never yield that many solutions. ``ils``: iterated local
+    search (routes built afresh) or, from given routes, descent to a local optimum; off: guided local search."""
 
     time_s: float = 1.0
     solutions: int | None = None
@@ -89,6 +92,7 @@ def route_week(
     budget: SearchBudget,
     *,
     seed: int = 0,
+    start: Mapping[tuple[int, int, int], Sequence[int]] | None = None,
 ) -> tuple[list[Route], list[WeekVisit]]:
     """Route visits over several days in one OR-Tools model: every vehicle-day is a vehicle, and each visit may
     only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
@@ -97,6 +101,10 @@ def route_week(
     Visits that share no vehicle (e.g. the villages of different stations) are routed in separate models, and
     vehicles no visit may use are left out: OR-Tools' iterated local search can loop without end, past its time
     limit, when most vehicles of a model are forbidden to every visit (seen with OR-Tools 9.15).
+
+    With ``start`` (the clients of each vehicle-day (day, type, copy), in order: feasible routes of these visits)
+    OR-Tools improves those routes by local search (guided local search if ``budget.ils`` is off, else descent to
+    a local optimum) instead of building new ones: cheap, and it keeps what earlier searches found.
 
     Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
     """
@@ -131,7 +139,9 @@ def route_week(
     for root in sorted(groups):
         members = groups[root]
         fleet = sorted(set().union(*(allowed[i] for i in members)))
-        found, missed = _route_group(problem, [visits[i] for i in members], [vehicles[k] for k in fleet], budget, seed)
+        found, missed = _route_group(
+            problem, [visits[i] for i in members], [vehicles[k] for k in fleet], budget, seed, start
+        )
         routes += found
         dropped += missed
     return routes, dropped
@@ -143,6 +153,7 @@ def _route_group(
     vehicles: list[tuple[int, int, int]],
     budget: SearchBudget,
     seed: int,
+    start: Mapping[tuple[int, int, int], Sequence[int]] | None = None,
 ) -> tuple[list[Route], list[WeekVisit]]:
     """One OR-Tools model: ``visits`` on ``vehicles`` (day, type, copy), each of which some visit may use."""
     visits = list(visits)
@@ -230,7 +241,9 @@ def _route_group(
         # a few visits may never yield that many solutions: the search would run to its time cap for nothing
         time_s = min(time_s, max(0.2, 0.05 * len(visits)))
     params.time_limit.FromMilliseconds(max(1, int(time_s * 1000)))
-    if budget.ils:
+    if start is not None:
+        solution = _improve(routing, manager, params, budget, visits, vehicles, n_depots, start)
+    elif budget.ils:
         _ils_parameters(params)
         solution = routing.SolveWithIteratedLocalSearch(params)
     else:
@@ -252,3 +265,26 @@ def _route_group(
         if stops:
             routes.append(Route(day, t, copy, tuple(stops)))
     return routes, [v for k, v in enumerate(visits) if k not in served]
+
+
+def _improve(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    params,
+    budget: SearchBudget,
+    visits: list[WeekVisit],
+    vehicles: list[tuple[int, int, int]],
+    n_depots: int,
+    start: Mapping[tuple[int, int, int], Sequence[int]],
+):
+    """OR-Tools' local search from the routes in ``start``: descent with ``budget.ils``, else guided local search.
+    None if OR-Tools rejects the routes (e.g. a shift that fits only before its rounding to whole seconds)."""
+    node = {(v.client, d): n_depots + k for k, v in enumerate(visits) for d in v.days}
+    routes = [[manager.NodeToIndex(node[(c, vehicle[0])]) for c in start.get(vehicle, ())] for vehicle in vehicles]
+    if not budget.ils:
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    routing.CloseModelWithParameters(params)
+    initial = routing.ReadAssignmentFromRoutes(routes, True)
+    if initial is None:
+        return None
+    return routing.SolveFromAssignmentWithParameters(initial, params)

@@ -6,12 +6,19 @@
 3. Improve until the budget ends. Each iteration: perturb a cluster of villages towards new patterns; run rounds of
    ruin and recreate (villages taken off all their days and put back on the allowed pattern and positions that add
    least, priced by ``WeekState.best_insertion``; record-to-record acceptance); move single villages between
-   patterns while that pays; re-route the days that changed with OR-Tools, keeping a day's new routes only if
-   cheaper (OR-Tools starts each day afresh, so its budget doubles while fewer than a fifth of its calls win); carry
-   on from the result if it is within a shrinking margin of the best, else go back to the best.
+   patterns while that pays; improve the routes of the days that changed by OR-Tools' local search, starting from
+   them (every ``joint_every`` iterations the whole week in one model, so once-a-week villages may change day);
+   carry on from the result if it is within a shrinking margin of the best, else go back to the best.
+4. Polish: OR-Tools routes every day of the best plan afresh with a larger budget; a day keeps the cheaper routes.
 
-The search is bounded by work (iterations, OR-Tools solution counts) so the same inputs and seed give the same plan;
-the time limit is a safety cap, and a run it stops says so in ``Result.stopped_by``.
+OR-Tools' iterated local search starts from nothing each call (it cannot start from given routes), and on a
+120-visit day it needs seconds to beat routes the search has kept improving; its local search from the routes at
+hand mends the insertion moves' damage in a fraction of that, so the loop uses that and leaves the fresh routing to
+the construction and the polish.
+
+The search is bounded by work (iterations, OR-Tools solution counts, local search to a local optimum) so the same
+inputs and seed give the same plan; the time limit is a safety cap, and a run it stops says so in
+``Result.stopped_by`` (its polish then gets the time left).
 """
 
 from __future__ import annotations
@@ -39,20 +46,22 @@ Progress = Callable[[float, float, int, int], None]
 @dataclass(frozen=True)
 class SolveParams:
     """Search effort. ``iterations`` perturbation rounds (None: until ``time_limit_s``); OR-Tools gets
-    ``construct`` for the first routing of each day and ``reoptimise`` for each later one."""
+    ``construct`` for the first routing of each day, ``improve`` for its local search from the routes at hand
+    after each iteration (to a local optimum, at most ``improve.time_s`` a day) and ``polish`` for the last
+    routing afresh."""
 
     time_limit_s: float = 60.0
     iterations: int | None = 40
     seed: int = 0
     construct: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=2.0, solutions=30))
-    reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
     polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=300))
+    improve: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=None))
     perturb_size: int = 12
     lns_moves: int = 100  # ruin-and-recreate rounds per iteration (cheap: priced by insertion, no OR-Tools)
     lns_size: int = 15  # villages removed per round, at most (at least 2)
     lns_margin: float = 0.002  # relative margin over the best of the rounds for carrying on
     accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
-    joint_every: int = 10  # re-route the whole week jointly every so many iterations (once-a-week villages)
+    joint_every: int = 10  # improve the whole week in one model every so many iterations (once-a-week villages)
 
 
 def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
@@ -94,13 +103,21 @@ def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
     return patterns  # type: ignore[return-value]
 
 
-def _route_days(state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool) -> int:
+def _route_days(
+    state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
+) -> int:
     """Route each of ``days`` with OR-Tools, in place; with ``keep_better`` a day keeps its routes unless
-    OR-Tools finds cheaper ones. Returns how many days took new routes."""
-    return sum(_route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better) for day in sorted(days))
+    OR-Tools finds cheaper ones; with ``warm`` OR-Tools improves the day's routes instead of starting afresh.
+    Returns how many days took new routes."""
+    return sum(
+        _route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm)
+        for day in sorted(days)
+    )
 
 
-def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool) -> bool:
+def _route_jointly(
+    state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
+) -> bool:
     """Route ``days`` in one OR-Tools model, in place.
 
     Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
@@ -120,7 +137,10 @@ def _route_jointly(state: WeekState, days: set[int], budget: SearchBudget, seed:
             visits.append(WeekVisit(c, tuple(sorted(allowed | set(due))), *state.loads[(c, due[0])]))
         else:
             visits += [WeekVisit(c, (d,), *state.loads[(c, d)]) for d in due]
-    routes, dropped = route_week(problem, visits, budget, seed=seed)
+    start = None
+    if warm:
+        start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
+    routes, dropped = route_week(problem, visits, budget, seed=seed, start=start)
     trial = state.copy()
     for route in routes:
         for c in route.clients:
@@ -230,14 +250,18 @@ def _ruin_recreate(state: WeekState, rng: random.Random, size: int) -> set[int]:
     """Take some villages off all their days (``_ruin``), then put them back one by one, each on the allowed
     pattern and at the positions that add the least cost (ruin and recreate over days and routes at once);
     returns the days changed."""
-    removed = _ruin(state, rng, size)
+    # villages with visits not placed go back first (up to ``size`` of them), before others take the room
+    missed = sorted({c for c, _ in state.unserved})
+    rng.shuffle(missed)
+    missed = missed[:size]
+    removed = [c for c in _ruin(state, rng, size) if c not in missed]
     changed: set[int] = set()
-    for c in removed:
+    for c in missed + removed:
         changed |= state.remove(c)
     rng.shuffle(removed)
     if rng.random() < 0.5:  # the hardest first: most visits, then most parcels
         removed.sort(key=lambda c: (-len(state.patterns[c]), -sum(max(state.loads[(c, d)]) for d in state.patterns[c])))
-    for c in removed:
+    for c in missed + removed:
         _, best_move = _cheapest_pattern(state, c)
         if best_move is not None:
             changed |= state.apply(c, best_move)
@@ -281,19 +305,6 @@ def _capped(budget: SearchBudget, left_s: float, calls: int) -> SearchBudget:
     return budget if share >= budget.time_s else replace(budget, time_s=share)
 
 
-def _adapt(budget: SearchBudget, success: float, params: SolveParams) -> SearchBudget:
-    """Double OR-Tools' solution budget when fewer than a fifth of its re-routings won, halve it when over half
-    did, within [``reoptimise``, 16 x ``reoptimise``]."""
-    if budget.solutions is None:
-        return budget
-    low = params.reoptimise.solutions or 1
-    if success < 0.2:
-        return replace(budget, solutions=min(16 * low, 2 * budget.solutions))
-    if success > 0.5:
-        return replace(budget, solutions=max(low, budget.solutions // 2))
-    return budget
-
-
 def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
     """Plan the week: the cheapest plan found within the budget, with its figures and search history.
 
@@ -333,8 +344,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     report(0)
 
     iteration, stopped_by = 0, "iterations"
-    reoptimise, calls, wins = params.reoptimise, 0, 0
-    routed: dict[int, tuple] = {}  # each day's routes and loads when OR-Tools last routed it
+    routed: dict[int, tuple] = {}  # each day's routes and loads when OR-Tools last improved it
     while params.iterations is None or iteration < params.iterations:
         if left() <= 0:  # the last tenth is for the polish
             stopped_by = "time limit"
@@ -345,21 +355,18 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         state, touched = _lns(state, rng, params.lns_moves, params.lns_size, params.lns_margin, cap)
         changed |= touched
         changed |= _local_search(state, rng, cap)
+        # OR-Tools local search from the routes at hand mends what the insertion-priced moves left; it rarely
+        # pays to let OR-Tools start a day afresh here (its iterated local search needs seconds a day to beat them)
         if flexible and iteration % params.joint_every == 0:
             # once-a-week villages may change day across the whole week
-            joint = _capped(reoptimise, left(), 1)
-            _route_jointly(state, set(problem.days), joint, params.seed + iteration, keep_better=True)
+            joint = _capped(params.improve, left(), 1)
+            _route_jointly(state, set(problem.days), joint, params.seed + iteration, keep_better=True, warm=True)
         else:
-            # OR-Tools starts each day afresh: skip days it has seen as they are now; calls that rarely beat the
-            # routes at hand get a larger budget
+            # skip days already improved as they are now; an iteration begun near the cap must not overrun it
             todo = {d for d in changed if routed.get(d) != _day_key(state, d)}
-            calls += len(todo)
-            budget = _capped(reoptimise, left(), len(todo))  # an iteration begun near the cap must not overrun it
-            wins += _route_days(state, todo, budget, params.seed + iteration, keep_better=True)
+            budget = _capped(params.improve, left(), len(todo))
+            _route_days(state, todo, budget, params.seed + iteration, keep_better=True, warm=True)
             routed.update((d, _day_key(state, d)) for d in todo)
-            if calls >= 2 * len(problem.days):
-                reoptimise = _adapt(reoptimise, wins / calls, params)
-                calls = wins = 0
         cost = state.cost()
         # record-to-record travel: carry on from a plan slightly worse than the best, less so as the run ends
         progress_fraction = iteration / params.iterations if params.iterations else elapsed() / params.time_limit_s
@@ -381,7 +388,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     polish = params.polish
     if stopped_by == "time limit":
         left = max(0.05, (params.time_limit_s - elapsed()) / len(problem.days))
-        polish = replace(polish, time_s=min(polish.time_s, left))
+        polish = replace(polish, time_s=left, solutions=None)
     _route_days(best, problem.days, polish, params.seed - 1, keep_better=True)
     if best.cost() < best_cost - 1e-6:
         best_cost = best.cost()

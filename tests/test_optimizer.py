@@ -182,3 +182,53 @@ def test_or_tools_calls_near_the_time_cap_share_what_is_left():
     assert _capped(budget, left_s=6.0, calls=4).time_s == pytest.approx(1.5)
     assert _capped(budget, left_s=-3.0, calls=4).time_s == pytest.approx(0.05)  # past the cap: the least call
     assert _capped(budget, left_s=6.0, calls=4).solutions == 60
+
+
+def _ring(n: int) -> list[tuple[float, float]]:
+    return [(0.0, 0.0)] + [(10 * math.cos(2 * math.pi * k / n), 10 * math.sin(2 * math.pi * k / n)) for k in range(n)]
+
+
+def test_local_search_from_given_routes_mends_them_and_keeps_every_visit():
+    from optimizer.engine import SearchBudget, WeekVisit, route_week
+    from optimizer.evaluate import route_figures
+
+    problem = small_problem(_ring(12), [1] * 12, capacity=6, vehicles=2, days=(1,))
+    visits = [WeekVisit(c, (1,), 1, 0) for c in range(12)]
+    # each van takes six neighbours on the ring, but in a zigzag order: far from a local optimum
+    start = {(1, 0, 0): [0, 3, 1, 4, 2, 5], (1, 0, 1): [6, 9, 7, 10, 8, 11]}
+    loads = {(c, 1): (1, 0) for c in range(12)}
+
+    def cost(routes) -> float:
+        return sum(route_figures(problem, r, loads).cost for r in routes)
+
+    before = cost([Route(1, 0, v, tuple(s)) for (_, _, v), s in start.items()])
+    for budget in (SearchBudget(time_s=5.0), SearchBudget(time_s=0.5, ils=False)):  # descent; guided local search
+        routes, dropped = route_week(problem, visits, budget, seed=1, start=start)
+        assert not dropped
+        assert sorted(c for r in routes for c in r.clients) == list(range(12))
+        assert cost(routes) < before - 1.0
+        assert all(sum(loads[(c, 1)][0] for c in r.clients) <= 6 for r in routes)
+
+
+def test_local_search_from_routes_over_capacity_gives_nothing_to_keep():
+    from optimizer.engine import SearchBudget, WeekVisit, route_week
+
+    problem = small_problem(_ring(6), [2] * 6, capacity=6, vehicles=2, days=(1,))
+    visits = [WeekVisit(c, (1,), 2, 0) for c in range(6)]
+    routes, dropped = route_week(problem, visits, SearchBudget(time_s=1.0), start={(1, 0, 0): list(range(6))})
+    assert routes == [] and len(dropped) == 6  # the caller keeps its own routes (``keep_better``)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ruin_and_recreate_puts_back_visits_not_yet_placed_first(seed):
+    import random
+
+    from optimizer.search import _ruin_recreate
+    from optimizer.week import WeekState
+
+    problem = small_problem(_ring(12), [1] * 12, capacity=6, vehicles=2, days=(1,))
+    routes = {1: {(0, 0): [0, 1, 2, 3, 4, 5], (0, 1): [6, 7, 8, 9, 10]}}
+    state = WeekState(problem, [frozenset({1})] * 12, routes, unserved={(11, 1)})
+    _ruin_recreate(state, random.Random(seed), size=2)  # two of twelve taken off: village 11 rarely among them
+    assert not state.unserved
+    assert sorted(c for s in state.routes[1].values() for c in s) == list(range(12))
