@@ -7,14 +7,16 @@
    ruin and recreate (villages taken off all their days and put back on the allowed pattern and positions that add
    least, priced by ``WeekState.best_insertion``; record-to-record acceptance); move single villages between
    patterns while that pays; improve the routes of the days that changed by OR-Tools' local search, starting from
-   them (every ``joint_every`` iterations the whole week in one model, so once-a-week villages may change day);
-   carry on from the result if it is within a shrinking margin of the best, else go back to the best.
+   them, then let OR-Tools route those days afresh (less often while that rarely wins); every ``joint_every``
+   iterations route the whole week afresh in one model, so once-a-week villages may change day; a day or week
+   keeps new routes only if cheaper. Carry on from the result if it is within a shrinking margin of the best, else
+   go back to the best.
 4. Polish: OR-Tools routes every day of the best plan afresh with a larger budget; a day keeps the cheaper routes.
 
-OR-Tools' iterated local search starts from nothing each call (it cannot start from given routes), and on a
-120-visit day it needs seconds to beat routes the search has kept improving; its local search from the routes at
-hand mends the insertion moves' damage in a fraction of that, so the loop uses that and leaves the fresh routing to
-the construction and the polish.
+OR-Tools' iterated local search starts from nothing each call (it cannot start from given routes): on a 50-visit day
+it soon beats the routes at hand, on a 120-visit day it needs seconds. Its local search from the routes at hand
+mends the insertion moves' damage in a fraction of that, so every changed day gets it, and the fresh routing backs
+off where it does not pay.
 
 The search is bounded by work (iterations, OR-Tools solution counts, local search to a local optimum) so the same
 inputs and seed give the same plan; the time limit is a safety cap, and a run it stops says so in
@@ -45,17 +47,20 @@ Progress = Callable[[float, float, int, int], None]
 
 @dataclass(frozen=True)
 class SolveParams:
-    """Search effort. ``iterations`` perturbation rounds (None: until ``time_limit_s``); OR-Tools gets
-    ``construct`` for the first routing of each day, ``improve`` for its local search from the routes at hand
-    after each iteration (to a local optimum, at most ``improve.time_s`` a day) and ``polish`` for the last
-    routing afresh."""
+    """Search effort. ``iterations`` perturbation rounds (None: until ``time_limit_s``). OR-Tools gets
+    ``construct`` for the first routing of each day; ``improve`` for its local search from the routes at hand after
+    each iteration (to a local optimum, at most ``improve.time_s`` a day); ``reoptimise`` for routing a changed
+    day afresh (tried less often while it rarely wins); ``joint`` for routing the whole week afresh in one model
+    (once-a-week villages; its solution budget doubles while it rarely wins); ``polish`` for the last routing."""
 
     time_limit_s: float = 60.0
     iterations: int | None = 40
     seed: int = 0
     construct: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=2.0, solutions=30))
-    polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=300))
     improve: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=None))
+    reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
+    joint: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
+    polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=300))
     perturb_size: int = 12
     lns_moves: int = 100  # ruin-and-recreate rounds per iteration (cheap: priced by insertion, no OR-Tools)
     lns_size: int = 15  # villages removed per round, at most (at least 2)
@@ -305,6 +310,28 @@ def _capped(budget: SearchBudget, left_s: float, calls: int) -> SearchBudget:
     return budget if share >= budget.time_s else replace(budget, time_s=share)
 
 
+def _adapt(budget: SearchBudget, success: float, low: SearchBudget) -> SearchBudget:
+    """Double OR-Tools' solution budget when fewer than a fifth of its routings won, halve it when over half did,
+    within [``low``, 16 x ``low``]."""
+    if budget.solutions is None or low.solutions is None:
+        return budget
+    if success < 0.2:
+        return replace(budget, solutions=min(16 * low.solutions, 2 * budget.solutions))
+    if success > 0.5:
+        return replace(budget, solutions=max(low.solutions, budget.solutions // 2))
+    return budget
+
+
+def _adapt_every(every: int, success: float) -> int:
+    """Route afresh half as often when fewer than a fifth of those routings won, twice as often when over half did
+    (every 1 to 16 iterations)."""
+    if success < 0.2:
+        return min(16, 2 * every)
+    if success > 0.5:
+        return max(1, every // 2)
+    return every
+
+
 def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
     """Plan the week: the cheapest plan found within the budget, with its figures and search history.
 
@@ -345,6 +372,8 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
 
     iteration, stopped_by = 0, "iterations"
     routed: dict[int, tuple] = {}  # each day's routes and loads when OR-Tools last improved it
+    fresh_every, calls, wins = 1, 0, 0  # routing changed days afresh: every so many iterations; calls and wins
+    joint, joint_calls, joint_wins = params.joint, 0, 0
     while params.iterations is None or iteration < params.iterations:
         if left() <= 0:  # the last tenth is for the polish
             stopped_by = "time limit"
@@ -355,18 +384,29 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         state, touched = _lns(state, rng, params.lns_moves, params.lns_size, params.lns_margin, cap)
         changed |= touched
         changed |= _local_search(state, rng, cap)
-        # OR-Tools local search from the routes at hand mends what the insertion-priced moves left; it rarely
-        # pays to let OR-Tools start a day afresh here (its iterated local search needs seconds a day to beat them)
+        # OR-Tools' local search from the routes at hand mends what the insertion-priced moves left (skipping days
+        # improved as they are now; an iteration begun near the cap must not overrun it)
+        todo = {d for d in changed if routed.get(d) != _day_key(state, d)}
+        budget = _capped(params.improve, left(), len(todo))
+        _route_days(state, todo, budget, params.seed + iteration, keep_better=True, warm=True)
+        if todo and iteration % fresh_every == 0:
+            # routing afresh wins where days are small; on large days it rarely beats the mended routes
+            calls += len(todo)
+            budget = _capped(params.reoptimise, left(), len(todo))
+            wins += _route_days(state, todo, budget, params.seed + iteration, keep_better=True)
+            if calls >= 2 * len(problem.days):
+                fresh_every = _adapt_every(fresh_every, wins / calls)
+                calls = wins = 0
+        routed.update((d, _day_key(state, d)) for d in todo)
         if flexible and iteration % params.joint_every == 0:
             # once-a-week villages may change day across the whole week
-            joint = _capped(params.improve, left(), 1)
-            _route_jointly(state, set(problem.days), joint, params.seed + iteration, keep_better=True, warm=True)
-        else:
-            # skip days already improved as they are now; an iteration begun near the cap must not overrun it
-            todo = {d for d in changed if routed.get(d) != _day_key(state, d)}
-            budget = _capped(params.improve, left(), len(todo))
-            _route_days(state, todo, budget, params.seed + iteration, keep_better=True, warm=True)
-            routed.update((d, _day_key(state, d)) for d in todo)
+            joint_calls += 1
+            joint_wins += _route_jointly(
+                state, set(problem.days), _capped(joint, left(), 1), params.seed + iteration, keep_better=True
+            )
+            if joint_calls >= 2:
+                joint = _adapt(joint, joint_wins / joint_calls, params.joint)
+                joint_calls = joint_wins = 0
         cost = state.cost()
         # record-to-record travel: carry on from a plan slightly worse than the best, less so as the run ends
         progress_fraction = iteration / params.iterations if params.iterations else elapsed() / params.time_limit_s
