@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -136,11 +136,17 @@ def route_week(
         if vs:
             groups.setdefault(find(next(iter(vs))), []).append(i)
     routes: list[Route] = []
+    routable = sum(len(m) for m in groups.values())
     for root in sorted(groups):
         members = groups[root]
         fleet = sorted(set().union(*(allowed[i] for i in members)))
+        # the models share the budget's time by their number of visits (each had all of it: a week of seven
+        # stations' models took up to seven times its time)
+        share = (
+            replace(budget, time_s=max(0.05, budget.time_s * len(members) / routable)) if len(groups) > 1 else budget
+        )
         found, missed = _route_group(
-            problem, [visits[i] for i in members], [vehicles[k] for k in fleet], budget, seed, start
+            problem, [visits[i] for i in members], [vehicles[k] for k in fleet], share, seed, start
         )
         routes += found
         dropped += missed

@@ -232,3 +232,37 @@ def test_ruin_and_recreate_puts_back_visits_not_yet_placed_first(seed):
     _ruin_recreate(state, random.Random(seed), size=2)  # two of twelve taken off: village 11 rarely among them
     assert not state.unserved
     assert sorted(c for s in state.routes[1].values() for c in s) == list(range(12))
+
+
+def test_routing_afresh_backs_off_while_it_rarely_wins():
+    from optimizer.engine import SearchBudget
+    from optimizer.search import _adapt, _adapt_every
+
+    assert [_adapt_every(1, 0.1), _adapt_every(16, 0.0), _adapt_every(8, 0.3), _adapt_every(8, 0.6)] == [2, 16, 8, 4]
+    low = SearchBudget(time_s=5.0, solutions=60)
+    assert _adapt(low, 0.0, low).solutions == 120
+    assert _adapt(replace(low, solutions=960), 0.0, low).solutions == 960  # at most 16 x the floor
+    assert _adapt(replace(low, solutions=240), 0.9, low).solutions == 120
+
+
+def test_independent_models_of_a_day_share_its_time(monkeypatch):
+    import optimizer.engine as engine
+    from optimizer.model import Depot, VehicleType
+
+    base = small_problem(_ring(6), [1] * 6, capacity=6, vehicles=1, days=(1,))
+    # villages 0-3 belong to depot D, 4-5 to depot E: two models that share no vehicle
+    clients = tuple(replace(c, depot="D" if k < 4 else "E") for k, c in enumerate(base.clients))
+    vans = (base.vehicle_types[0], VehicleType("van E", "E", 6, 1, (1,), 0.0, 1.0, math.inf))
+    problem = replace(base, depots=(Depot("D", "仓", 0), Depot("E", "站", 1)), vehicle_types=vans, clients=clients)
+    seen: list[tuple[int, float]] = []
+    real = engine._route_group
+
+    def spy(problem, visits, vehicles, budget, seed, start=None):
+        seen.append((len(visits), budget.time_s))
+        return real(problem, visits, vehicles, budget, seed, start)
+
+    monkeypatch.setattr(engine, "_route_group", spy)
+    visits = [engine.WeekVisit(c, (1,), 1, 0) for c in range(6)]
+    routes, dropped = engine.route_week(problem, visits, engine.SearchBudget(time_s=0.6), seed=1)
+    assert not dropped and len(routes) == 2
+    assert sorted(seen) == [(2, pytest.approx(0.2)), (4, pytest.approx(0.4))]
