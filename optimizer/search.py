@@ -66,7 +66,7 @@ class SolveParams:
     lns_size: int = 15  # villages removed per round, at most (at least 2)
     lns_margin: float = 0.002  # relative margin over the best of the rounds for carrying on
     accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
-    joint_every: int = 10  # improve the whole week in one model every so many iterations (once-a-week villages)
+    joint_every: int = 10  # route the whole week afresh in one model every so many iterations (once-a-week villages)
 
 
 def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
