@@ -310,26 +310,26 @@ def _capped(budget: SearchBudget, left_s: float, calls: int) -> SearchBudget:
     return budget if share >= budget.time_s else replace(budget, time_s=share)
 
 
+def _by_success(value: int, success: float, low: int, high: int) -> int:
+    """Double ``value`` when fewer than a fifth of OR-Tools' routings won, halve it when over half did, within
+    [``low``, ``high``]."""
+    if success < 0.2:
+        return min(high, 2 * value)
+    if success > 0.5:
+        return max(low, value // 2)
+    return value
+
+
 def _adapt(budget: SearchBudget, success: float, low: SearchBudget) -> SearchBudget:
-    """Double OR-Tools' solution budget when fewer than a fifth of its routings won, halve it when over half did,
-    within [``low``, 16 x ``low``]."""
+    """OR-Tools' solution budget by ``_by_success``, within [``low``, 16 x ``low``]."""
     if budget.solutions is None or low.solutions is None:
         return budget
-    if success < 0.2:
-        return replace(budget, solutions=min(16 * low.solutions, 2 * budget.solutions))
-    if success > 0.5:
-        return replace(budget, solutions=max(low.solutions, budget.solutions // 2))
-    return budget
+    return replace(budget, solutions=_by_success(budget.solutions, success, low.solutions, 16 * low.solutions))
 
 
 def _adapt_every(every: int, success: float) -> int:
-    """Route afresh half as often when fewer than a fifth of those routings won, twice as often when over half did
-    (every 1 to 16 iterations)."""
-    if success < 0.2:
-        return min(16, 2 * every)
-    if success > 0.5:
-        return max(1, every // 2)
-    return every
+    """Route afresh every so many iterations, by ``_by_success``: half as often while it rarely wins (1 to 16)."""
+    return _by_success(every, success, 1, 16)
 
 
 def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
@@ -427,8 +427,8 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     # work too (reproducible, a few seconds past the cap at most); a run the clock stopped gets what time is left.
     polish = params.polish
     if stopped_by == "time limit":
-        left = max(0.05, (params.time_limit_s - elapsed()) / len(problem.days))
-        polish = replace(polish, time_s=left, solutions=None)
+        per_day = max(0.05, (params.time_limit_s - elapsed()) / len(problem.days))
+        polish = replace(polish, time_s=per_day, solutions=None)
     _route_days(best, problem.days, polish, params.seed - 1, keep_better=True)
     if best.cost() < best_cost - 1e-6:
         best_cost = best.cost()
