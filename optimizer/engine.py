@@ -4,10 +4,12 @@ local search."""
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from optimizer.model import Problem, service_minutes
@@ -186,7 +188,8 @@ def _route_group(
         cost = (km * (vt.cost_per_km * COST_SCALE)).round().astype(int).tolist()
         cost_cb[t] = routing.RegisterTransitMatrix(cost)
         travel = mins * vt.speed_factor + [[s] for s in service]
-        time_cb[t] = routing.RegisterTransitMatrix((travel * TIME_SCALE).round().astype(int).tolist())
+        # rounded up (and the limits below inwards): routes OR-Tools finds feasible are feasible in exact minutes
+        time_cb[t] = routing.RegisterTransitMatrix(np.ceil(travel * TIME_SCALE - 1e-6).astype(int).tolist())
     for v, (_, t, _) in enumerate(vehicles):
         vt = problem.vehicle_types[t]
         routing.SetArcCostEvaluatorOfVehicle(cost_cb[t], v)
@@ -219,11 +222,11 @@ def _route_group(
         time_dim = routing.GetDimensionOrDie("time")
         for v, vt in enumerate(types):
             if vt.max_shift_minutes != float("inf"):
-                time_dim.CumulVar(routing.End(v)).SetMax(int(vt.max_shift_minutes * TIME_SCALE))
+                time_dim.CumulVar(routing.End(v)).SetMax(math.floor(vt.max_shift_minutes * TIME_SCALE + 1e-6))
         for k, w in enumerate(windows):
             if w is not None:
                 time_dim.CumulVar(manager.NodeToIndex(n_depots + k)).SetRange(
-                    int(w[0] * TIME_SCALE), int(w[1] * TIME_SCALE)
+                    math.ceil(w[0] * TIME_SCALE - 1e-6), math.floor(w[1] * TIME_SCALE + 1e-6)
                 )
 
     if problem.unserved_penalty is None:

@@ -219,6 +219,20 @@ def test_local_search_from_routes_over_capacity_gives_nothing_to_keep():
     assert routes == [] and len(dropped) == 6  # the caller keeps its own routes (``keep_better``)
 
 
+def test_routes_fit_the_shift_in_exact_minutes_not_only_in_whole_seconds():
+    from optimizer.engine import SearchBudget, WeekVisit, route_week
+    from optimizer.evaluate import route_figures
+
+    # one run over both villages takes 30.24 + 30.24 + 42.77 s = 103.25 s; rounded to whole seconds per leg it
+    # would fit a 103 s shift, which it does not: two runs are needed
+    problem = small_problem([(0, 0), (0.504, 0), (0.504, 0.504)], [1, 1], capacity=5, vehicles=2, days=(1,),
+                            max_shift=103 / 60)  # fmt: skip
+    loads = {(0, 1): (1, 0), (1, 1): (1, 0)}
+    routes, dropped = route_week(problem, [WeekVisit(c, (1,), 1, 0) for c in range(2)], SearchBudget(time_s=0.5))
+    assert not dropped and len(routes) == 2
+    assert all(route_figures(problem, r, loads).feasible(5, problem.vehicle_types[0].max_shift_minutes) for r in routes)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_ruin_and_recreate_puts_back_visits_not_yet_placed_first(seed):
     import random
