@@ -39,7 +39,7 @@ class SearchBudget:
     time_s: float = 1.0
     solutions: int | None = None
     ils: bool = True
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"  # an OR-Tools FirstSolutionStrategy name
+    first_solution: str = "PATH_CHEAPEST_ARC"  # an OR-Tools FirstSolutionStrategy name
 
 
 def _ils_parameters(params) -> None:
