@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import platform
 import resource
+import signal
 import statistics
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from importlib import metadata
@@ -60,7 +62,10 @@ def run_isolated(tasks: Iterable[tuple[Callable[..., dict], dict]], jobs: int) -
     if progress_log is not None and progress_log.is_file() and not progress_log.read_bytes().endswith(b"\n"):
         with open(progress_log, "a", encoding="utf-8") as fh:
             fh.write("\n")  # end a line torn by a kill, so the next measurement starts a line of its own
-    with ProcessPoolExecutor(max_workers=max(1, jobs), max_tasks_per_child=1) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), max_tasks_per_child=1)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
+    try:
         futures = {pool.submit(_measured, fn, kwargs): i for i, (fn, kwargs) in enumerate(tasks) if i not in results}
         for future in as_completed(futures):
             i = futures[future]
@@ -68,7 +73,22 @@ def run_isolated(tasks: Iterable[tuple[Callable[..., dict], dict]], jobs: int) -
             if progress_log is not None:
                 with open(progress_log, "a", encoding="utf-8") as fh:
                     fh.write(json.dumps({"key": keys[i], "result": results[i]}, ensure_ascii=False) + "\n")
+    except BaseException:
+        # stopped (Ctrl-C, SIGTERM) or failed: end the measurements under way too, or they would run on and slow
+        # whatever is measured next (Python 3.14 has ``terminate_workers``; 3.11 has only the private list)
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    pool.shutdown()
     return [results[i] for i in range(len(tasks))]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def at_checkpoints(history: list[tuple[float, float]], checkpoints: Iterable[float]) -> dict[str, float | None]:

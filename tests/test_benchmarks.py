@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 from benchmarks.run import SECTIONS, main
 
@@ -87,3 +88,45 @@ def test_a_crashed_pvrp_run_is_reported_not_turned_into_a_gap(monkeypatch):
     (r,) = res["runs"]
     assert (r["instance"], r["feasible"], r["gap_pct"]) == ("p01", False, None)
     assert "p01 30 s seed 1 (MemoryError: boom)" in pvrp.table(res)
+
+
+def test_stopping_the_runner_stops_its_measurements(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pids = tmp_path / "pids"
+    script = (
+        "import os, sys, time\n"
+        "from benchmarks import common\n"
+        "def wait(path):\n"
+        "    open(path, 'a').write(f'{os.getpid()}\\n')\n"
+        "    time.sleep(60)\n"
+        "    return {}\n"
+        "if __name__ == '__main__':\n"
+        "    common.run_isolated([(wait, {'path': sys.argv[1]})] * 2, jobs=2)\n"
+    )
+    (tmp_path / "runner.py").write_text(script)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    runner = subprocess.Popen([sys.executable, str(tmp_path / "runner.py"), str(pids)], env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(pids.read_text().split() if pids.exists() else []) < 2:
+        time.sleep(0.1)
+    workers = [int(p) for p in pids.read_text().split()]
+    assert len(workers) == 2
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=20) != 0
+    time.sleep(1.0)
+
+    def alive(pid: int) -> bool:  # a zombie (ended, not yet reaped) counts as ended
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+        except OSError:
+            os.kill(pid, 0)
+            return True
+
+    assert not [pid for pid in workers if alive(pid)]
