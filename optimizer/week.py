@@ -8,6 +8,7 @@ days a move touched afterwards.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,13 +45,28 @@ class _RouteInfo:
 _EMPTY = _RouteInfo(0.0)
 
 
+def _cheapest_first(values: np.ndarray) -> Iterator[int]:
+    """Indices of ``values`` in stable ascending order, the first found without sorting (it usually suffices)."""
+    first = int(np.argmin(values))
+    yield first
+    for k in np.argsort(values, kind="stable"):
+        if k != first:
+            yield int(k)
+
+
 @dataclass(frozen=True)
 class _DayTable:
-    """The insertion rows of all feasible routes of a day; ``owner[k]`` indexes ``vehicles``."""
+    """The insertion rows of all feasible routes of a day; ``owner[k]`` indexes ``vehicles``; ``a``/``b`` are the
+    rows' matrix indices as integers. ``key`` is the day's non-empty routes ((vehicle, stops), ...) it was built
+    from and ``infos`` their figures, which a rebuild reuses for routes that did not change."""
 
+    key: tuple
+    infos: dict[tuple[int, int], tuple[tuple[int, ...], _RouteInfo]]
     vehicles: list[tuple[int, int]]
     owner: np.ndarray
     rows: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
 
 
 @dataclass
@@ -68,7 +84,7 @@ class WeekState:
     def __post_init__(self) -> None:
         # without opening hours, a route's duration grows by exactly the detour and the stop: O(1) shift checks
         self._windows = any(c.opening is not None for c in self.problem.clients)
-        self._tables: dict[int, tuple[tuple, _DayTable]] = {}  # per day: (routes it was built from, table)
+        self._tables: dict[int, _DayTable] = {}  # per day, until its routes or their loads change
         self._depot_number = {d.id: k for k, d in enumerate(self.problem.depots)}
         # parcels of each (client, day) that cached route figures may assume; a change drops the client's entries
         self._seen: dict[tuple[int, int], tuple[int, int]] = dict(self.loads)
@@ -118,7 +134,7 @@ class WeekState:
         fig = route_figures(self.problem, Route(day, vehicle[0], vehicle[1], tuple(stops)), loads)
         return fig.cost if fig.feasible(vt.capacity, vt.max_shift_minutes) else INF
 
-    def _info(self, day: int, vehicle: tuple[int, int], stops: list[int]) -> _RouteInfo:
+    def _info(self, day: int, vehicle: tuple[int, int], stops: Sequence[int]) -> _RouteInfo:
         """Cached figures of a route under the current loads (cost INF if it breaks a constraint)."""
         if not stops:
             return _EMPTY
@@ -159,7 +175,7 @@ class WeekState:
             self._tables.clear()
             self._costs.clear()
         else:
-            self._tables = {d: t for d, t in self._tables.items() if not any(client in s for _, s in t[0])}
+            self._tables = {d: t for d, t in self._tables.items() if not any(client in s for _, s in t.key)}
             self._costs = {k: v for k, v in self._costs.items() if client not in k[2]}
 
     def day_cost(self, day: int) -> float:
@@ -202,8 +218,7 @@ class WeekState:
         best: tuple[float, tuple[int, int] | None, int] = (INF, None, 0)
         table = self._day_table(day)
         if len(table.rows):
-            km, rows = problem.km, table.rows
-            a, b = rows[:, _A].astype(int), rows[:, _B].astype(int)
+            km, rows, a, b = problem.km, table.rows, table.a, table.b
             added = rows[:, _PER_KM] * (km[a, here] + km[here, b] - rows[:, _ARC_KM])
             ok = np.maximum(rows[:, _BEFORE] + down, rows[:, _AFTER] + up) <= rows[:, _CAPACITY]
             if client.depot is not None:
@@ -214,7 +229,7 @@ class WeekState:
                 spare = rows[:, _SPARE] - longer - stop_minutes
                 ok &= spare >= -2 * _SLACK
             added = np.where(ok, added, INF)
-            for k in np.argsort(added, kind="stable"):
+            for k in _cheapest_first(added):
                 if added[k] == INF:
                     break
                 vehicle, pos = table.vehicles[table.owner[k]], int(rows[k, _POS])
@@ -239,24 +254,29 @@ class WeekState:
         return best
 
     def _day_table(self, day: int) -> _DayTable:
-        """The insertion rows of the day's feasible routes (cached until the routes or their loads change)."""
-        routes = [(v, s) for v, s in sorted(self.routes.get(day, {}).items()) if s]
-        key = tuple((v, tuple(s)) for v, s in routes)
+        """The insertion rows of the day's feasible routes (cached until the routes or their loads change; a
+        rebuild reuses the figures of the routes that did not change)."""
+        key = tuple((v, tuple(s)) for v, s in sorted(self.routes.get(day, {}).items()) if s)
         cached = self._tables.get(day)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        vehicles, parts = [], []
-        for vehicle, stops in routes:
-            info = self._info(day, vehicle, stops)
+        if cached is not None and cached.key == key:
+            return cached
+        # a cached table is dropped when a client's loads change (``forget_costs``): its figures still hold
+        old = cached.infos if cached is not None else {}
+        infos, vehicles, parts = {}, [], []
+        for vehicle, stops in key:
+            kept = old.get(vehicle)
+            info = kept[1] if kept is not None and kept[0] == stops else self._info(day, vehicle, stops)
+            infos[vehicle] = (stops, info)
             if info.rows is not None:
                 vehicles.append(vehicle)
                 parts.append(info.rows)
         if parts:
             owner = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
-            table = _DayTable(vehicles, owner, np.concatenate(parts))
+            rows = np.concatenate(parts)
         else:
-            table = _DayTable([], np.zeros(0, dtype=int), np.zeros((0, 12)))
-        self._tables[day] = (key, table)
+            owner, rows = np.zeros(0, dtype=int), np.zeros((0, 12))
+        table = _DayTable(key, infos, vehicles, owner, rows, rows[:, _A].astype(int), rows[:, _B].astype(int))
+        self._tables[day] = table
         return table
 
     def move_delta(self, c: int, new: Pattern) -> tuple[float, dict]:
@@ -271,8 +291,10 @@ class WeekState:
         removals: dict[int, tuple[tuple[int, int], list[int]]] = {}
         inserts: dict[int, tuple[tuple[int, int] | None, int]] = {}
         for day in self.problem.days:
-            missed = (c, day) in self.unserved
-            current = next(((v, s) for v, s in self.routes.get(day, {}).items() if c in s), None)
+            if day not in old and day not in new:
+                continue
+            missed = (c, day) in self.unserved  # a missed visit is on no route
+            current = None if missed else next(((v, s) for v, s in self.routes.get(day, {}).items() if c in s), None)
             if day in old and day in new and current is not None:
                 # kept day: same route, but the visit's parcels change with the gap to the previous visit
                 vehicle, stops = current

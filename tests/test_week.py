@@ -88,3 +88,32 @@ def test_remove_takes_every_visit_off_and_counts_it_missed():
     assert all(c not in s for s in state.routes[1].values())
     assert (c, 1) in state.unserved
     assert state.cost() > before  # a missed visit costs more than any run
+
+
+def test_best_insertion_stays_exact_as_routes_change_one_at_a_time():
+    """The day's insertion table is rebuilt from the figures of the routes that did not change: after every
+    insertion and removal the pricing must still agree with brute force."""
+    compared = 0
+    for seed in range(6):
+        state = _random_state(seed, windows=False)
+        rng = random.Random(seed)
+        for _ in range(12):
+            placed = sorted({s for stops in state.routes[1].values() for s in stops})
+            if placed and rng.random() < 0.4:
+                state.remove(rng.choice(placed))
+                continue
+            free = [c for c in range(len(state.problem.clients)) if c not in placed]
+            if not free:
+                break
+            for c in free:
+                added, vehicle, _ = state.best_insertion(c, 1, state.loads)
+                expected = _brute_force(state, c)
+                compared += 1
+                assert (vehicle is None) == (expected == INF)
+                if vehicle is not None:
+                    assert added == pytest.approx(expected, abs=1e-9)
+            c = rng.choice(free)
+            delta, move = state.move_delta(c, state.patterns[c])
+            if delta < INF:
+                state.apply(c, move)
+    assert compared > 100
