@@ -6,6 +6,8 @@ import json
 import math
 from pathlib import Path
 
+import pytest
+
 from benchmarks.run import SECTIONS, main
 
 
@@ -130,3 +132,17 @@ def test_stopping_the_runner_stops_its_measurements(tmp_path):
             return True
 
     assert not [pid for pid in workers if alive(pid)]
+
+
+def test_day_routing_routes_every_reference_day_in_full_with_both_engines():
+    """p01's reference solution is optimal (its cost is the best-known value): any complete, feasible routing of
+    its days costs at least as much, so a negative gap would mean a broken constraint or a mispriced route."""
+    from benchmarks.day_routing import ENGINES, reference_state, route_days
+    from benchmarks.run import shared_folder
+
+    state = reference_state("p01", shared_folder())
+    for engine in ENGINES:
+        run = route_days(state, engine, seconds=0.3, seed=1)
+        assert run.failed_days == 0
+        assert run.reference == pytest.approx(524.61, abs=0.01)
+        assert -1e-6 < run.gap_pct < 5
