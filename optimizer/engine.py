@@ -19,10 +19,11 @@ from optimizer.solution import Route
 COST_SCALE = 1000  # OR-Tools needs integers: costs in thousandths of a yuan (or of a distance unit)
 TIME_SCALE = 60  # and times in seconds
 _NO_LIMIT = 10**12
-# OR-Tools' local search operators left out: these two rebuild whole routes by cheapest insertion, each call for up
-# to ``lns_time_limit`` (0.1 s). Without them the descent from a loop's routes on pr10's days takes 15-35 % less time
-# and OR-Tools' iterated local search makes ~25 % more solutions a second on pr05's days, with no loss in quality
-# (benchmarks/README.md).
+# OR-Tools' local search operators left out where no vehicle has a fixed cost: these two rebuild whole routes by
+# cheapest insertion, each call for up to ``lns_time_limit`` (0.1 s). They can empty a run, which pays where a van-day
+# has a fixed cost (Hangjin's default plan, seeds 0-5: 0.9 % dearer without them); without fixed costs (the PVRP and
+# CVRP benchmarks) they cost time for nothing: the descent on pr10's days runs 15-35 % faster without them, OR-Tools'
+# iterated local search makes ~25 % more solutions a second on pr05's days (benchmarks/README.md).
 OPERATORS_OFF = ("use_global_cheapest_insertion_path_lns", "use_local_cheapest_insertion_path_lns")
 
 
@@ -249,8 +250,9 @@ def _route_group(
             routing.VehicleVar(index).SetValues([-1, *allowed])
 
     params = pywrapcp.DefaultRoutingSearchParameters()
-    for operator in OPERATORS_OFF:
-        setattr(params.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
+    if not any(vt.fixed_cost_per_day for vt in types):
+        for operator in OPERATORS_OFF:
+            setattr(params.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, budget.first_solution)
     time_s = budget.time_s
     if budget.solutions is not None:
