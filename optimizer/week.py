@@ -58,10 +58,10 @@ def _cheapest_first(values: np.ndarray) -> Iterator[int]:
 class _DayTable:
     """The insertion rows of all feasible routes of a day; ``owner[k]`` indexes ``vehicles``; ``a``/``b`` are the
     rows' matrix indices as integers. ``key`` is the day's non-empty routes ((vehicle, stops), ...) it was built
-    from and ``infos`` their figures, which a rebuild reuses for routes that did not change."""
+    from and ``infos`` their figures, in the same order, which a rebuild reuses for routes that did not change."""
 
-    key: tuple
-    infos: dict[tuple[int, int], tuple[tuple[int, ...], _RouteInfo]]
+    key: tuple[tuple[tuple[int, int], tuple[int, ...]], ...]
+    infos: tuple[_RouteInfo, ...]
     vehicles: list[tuple[int, int]]
     owner: np.ndarray
     rows: np.ndarray
@@ -261,15 +261,10 @@ class WeekState:
         if cached is not None and cached.key == key:
             return cached
         # a cached table is dropped when a client's loads change (``forget_costs``): its figures still hold
-        old = cached.infos if cached is not None else {}
-        infos, vehicles, parts = {}, [], []
-        for vehicle, stops in key:
-            kept = old.get(vehicle)
-            info = kept[1] if kept is not None and kept[0] == stops else self._info(day, vehicle, stops)
-            infos[vehicle] = (stops, info)
-            if info.rows is not None:
-                vehicles.append(vehicle)
-                parts.append(info.rows)
+        old = dict(zip(cached.key, cached.infos, strict=True)) if cached is not None else {}
+        infos = tuple(old[route] if route in old else self._info(day, *route) for route in key)
+        vehicles = [vehicle for (vehicle, _), info in zip(key, infos, strict=True) if info.rows is not None]
+        parts = [info.rows for info in infos if info.rows is not None]
         if parts:
             owner = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
             rows = np.concatenate(parts)
