@@ -16,7 +16,7 @@ def plain_ortools(instance, time_limit: float) -> list[list[int]]:
     """The baseline a newcomer writes: PATH_CHEAPEST_ARC + GUIDED_LOCAL_SEARCH, fleet = the capacity bound + slack."""
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-    from optimizer.classic import cvrp_fleet_size
+    from optimizer.classic.solve import cvrp_fleet_size
 
     n = instance.n_customers + 1
     vehicles = cvrp_fleet_size(instance)
@@ -43,8 +43,8 @@ def plain_ortools(instance, time_limit: float) -> list[list[int]]:
 
 
 def solve_once(path: str, solver: str, time_limit: float, seed: int) -> dict:
-    from optimizer.classic import solve_cvrp
-    from optimizer.cvrplib import check_cvrp, read_cvrp, read_solution, route_cost
+    from optimizer.classic.cvrplib import check_cvrp, read_cvrp, read_solution, route_cost
+    from optimizer.classic.solve import solve_cvrp
 
     instance = read_cvrp(path)
     _, bks = read_solution(Path(path).with_suffix(".sol"))

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.run import shared_folder
-from optimizer.engine import SearchBudget, WeekVisit, route_week
-from optimizer.feasibility import prepare
-from optimizer.pvrp import read_pvrp, read_res
-from optimizer.week import INF, WeekState
+from optimizer.classic.pvrp import read_pvrp, read_res
+from optimizer.routing import SearchBudget, WeekVisit, route_week
+from optimizer.solver import WeekState, prepare
+from optimizer.solver.state import INF
 
 ENGINES = ("ortools", "pyvrp")
 _SCALE = 1000  # PyVRP needs integers: thousandths of a distance (and time) unit

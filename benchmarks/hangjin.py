@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from benchmarks.common import at_checkpoints, fmt, run_isolated, spread
+
+REPO = Path(__file__).resolve().parents[1]
 
 CHECKPOINTS = (5, 10, 30, 60)
 
@@ -11,9 +15,8 @@ def solve_once(design: str, seed: int, time_limit: float | None) -> dict:
     """One run; ``time_limit`` None = the scenario's own budget (its iteration count, deterministic)."""
     from dataclasses import replace
 
-    from network.facilities import REPO_ROOT as REPO
-    from optimizer.planning import run_scenario
-    from optimizer.scenario import load_scenario
+    from optimizer.planning.run import run_scenario
+    from optimizer.planning.scenario import load_scenario
 
     scenario = load_scenario(REPO / "scenarios" / ("baseline.toml" if design == "direct" else "relay.toml"))
     if time_limit is not None:

@@ -21,7 +21,7 @@ def family(name: str) -> str:
 
 def solve_once(path: str, time_limit: float, seed: int) -> dict:
     from optimizer import SolveParams, check, solve
-    from optimizer.pvrp import read_pvrp
+    from optimizer.classic.pvrp import read_pvrp
 
     problem = read_pvrp(path).to_problem()
     result = solve(problem, SolveParams(time_limit_s=time_limit, iterations=None, seed=seed))

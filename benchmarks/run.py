@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import common, cvrp, hangjin, pvrp, roads, scaling
-from network.io import write_text_atomic
+from optimizer.files import write_text_atomic
 
 HERE = Path(__file__).parent
 SECTIONS = ("hangjin", "cvrp", "pvrp", "scaling", "roads")

@@ -18,11 +18,12 @@ def synthetic_problem(n: int, seed: int = 0):
     import numpy as np
 
     import network
-    from optimizer.build import DEFAULT_VAN
-    from optimizer.model import Client, Depot, Problem
+    from optimizer.model.problem import Client, Depot, Problem
+    from optimizer.planning import load_dataset
+    from optimizer.planning.build import DEFAULT_VAN
 
     rng = np.random.default_rng(seed)
-    hangjin = network.load_dataset().service_points
+    hangjin = load_dataset().service_points
     grid = math.ceil(math.sqrt(n / 61))  # grid x grid depots, each cell at most a Hangjin
     side_km = math.sqrt(18_900 * n / 61)  # Hangjin's density of service points
     origin = (39.8, 108.7)

@@ -6,33 +6,28 @@ Public API (units in names and docstrings):
 - ``travel_matrix(graph, points) -> (km, minutes)``: shortest-path km and minutes between (lat, lon) points.
 - ``snap_points(graph, points)``: nearest road node of each point, with the snap distance (km).
 - ``estimated_matrix(points)``: the offline fallback (great-circle x circuity), labelled ``ESTIMATE_LABEL``.
-- ``load_dataset(folder)``: the centre, stations and villages of a county (default: Hangjin).
+- ``edges_frame``, ``write_geodataframe``, ``write_matrix_csv``: GIS and CSV export; ``ATTRIBUTION`` for OSM data.
+
+Imports only ``optimizer.errors`` and ``optimizer.files`` of the project (the bottom layer); the facility data sets
+(centre, stations, villages) belong to ``optimizer.planning.run``.
 """
 
 from network import settings
 from network.distance import ESTIMATE_LABEL, estimated_matrix, great_circle_km
-from network.errors import InputError
-from network.facilities import DEFAULT_DATA_DIR, DataSet, Station, Village, load_dataset
-from network.graph import download_graph, graph_from_osm_file, load_graph, save_graph
-from network.io import ATTRIBUTION, edges_frame, path_geometry, write_geodataframe, write_matrix_csv
+from network.gis import edges_frame, path_geometry, write_geodataframe, write_matrix_csv
+from network.graph import ATTRIBUTION, download_graph, graph_from_osm_file, load_graph, save_graph
 from network.matrix import shortest_path_nodes, travel_matrix
 from network.snap import Snap, snap_points
 
 __all__ = [
     "ATTRIBUTION",
-    "DEFAULT_DATA_DIR",
     "ESTIMATE_LABEL",
-    "DataSet",
-    "InputError",
     "Snap",
-    "Station",
-    "Village",
     "download_graph",
     "edges_frame",
     "estimated_matrix",
     "graph_from_osm_file",
     "great_circle_km",
-    "load_dataset",
     "load_graph",
     "path_geometry",
     "save_graph",

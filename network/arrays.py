@@ -11,7 +11,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from network.errors import InputError
+from optimizer.errors import InputError
 
 
 @dataclass(frozen=True)

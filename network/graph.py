@@ -12,8 +12,8 @@ import networkx as nx
 import osmnx as ox
 
 from network import settings
-from network.errors import InputError
 from network.speeds import add_travel_times
+from optimizer.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 _EXTRA_WAY_TAGS = ("surface", "tracktype", "maxspeed", "highway", "access", "motor_vehicle", "ref", "name")
 _NO_ACCESS = frozenset({"no", "private"})
 _XML_SUFFIXES = (".osm", ".xml", ".osm.bz2", ".xml.bz2", ".osm.xml")
+
+# The licence line every output built on OpenStreetMap data repeats (ODbL 1.0 asks for it).
+ATTRIBUTION = "Road data © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
 
 
 def _configure_osmnx() -> None:
@@ -100,7 +103,7 @@ def graph_from_osm_file(path: str | Path, *, simplify: bool = True) -> nx.MultiD
         graph = ox.simplify_graph(graph)
     add_travel_times(graph)
     graph.graph["source"] = str(path)
-    graph.graph["attribution"] = "© OpenStreetMap contributors, ODbL 1.0"
+    graph.graph["attribution"] = ATTRIBUTION
     graph.graph["fingerprint"] = file_fingerprint(path)
     return graph
 
@@ -161,7 +164,7 @@ def download_graph(polygon, *, cache_path: str | Path | None = None) -> nx.Multi
         raise InputError(f"OpenStreetMap download failed ({type(exc).__name__}: {exc}); are you online?") from exc
     drivable_subgraph(graph)
     add_travel_times(graph)
-    graph.graph["attribution"] = "© OpenStreetMap contributors, ODbL 1.0"
+    graph.graph["attribution"] = ATTRIBUTION
     save_graph(graph, cache_path)
     graph.graph["fingerprint"] = file_fingerprint(cache_path)
     return graph

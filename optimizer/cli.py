@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from network.errors import InputError
+from optimizer.errors import RuralpostError
 
 
 def _progress(seconds: float, cost: float, iteration: int, unplaced: int) -> None:
@@ -23,9 +23,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from optimizer.outputs import write_all
-    from optimizer.planning import run_scenario
-    from optimizer.report import key_figures, quality_note
-    from optimizer.scenario import load_scenario
+    from optimizer.outputs.labels import quality_note
+    from optimizer.outputs.tables import key_figures
+    from optimizer.planning.run import run_scenario
+    from optimizer.planning.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     overrides = {}
@@ -62,8 +63,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     import os
 
-    from network.io import write_text_atomic
-    from optimizer.sweep import comparison_csv, comparison_markdown, load_sweep, run_sweep
+    from optimizer.files import write_text_atomic
+    from optimizer.planning.sweep import comparison_csv, comparison_markdown, load_sweep, run_sweep
 
     cases = load_sweep(args.file)
     jobs = args.jobs or os.cpu_count() or 1
@@ -80,15 +81,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_cvrp(args: argparse.Namespace) -> int:
-    from optimizer.classic import solve_cvrp
-    from optimizer.cvrplib import check_cvrp, read_cvrp, write_solution
+    from optimizer.classic.cvrplib import check_cvrp, read_cvrp, write_solution
+    from optimizer.classic.solve import solve_cvrp
+    from optimizer.errors import SolverError
 
     instance = read_cvrp(args.instance)
     start = time.perf_counter()
     routes, cost = solve_cvrp(instance, time_limit_s=args.time_limit, seed=args.seed, engine=args.engine)
     problems = check_cvrp(instance, routes)
     if problems:
-        raise RuntimeError(f"{instance.name}: solver returned an infeasible solution: {problems[:3]}")
+        raise SolverError(f"{instance.name}: solver returned an infeasible solution: {problems[:3]}")
     if args.out:
         write_solution(args.out, routes, cost)
     print(
@@ -98,9 +100,9 @@ def cmd_cvrp(args: argparse.Namespace) -> int:
 
 
 def cmd_pvrp(args: argparse.Namespace) -> int:
-    from optimizer.checker import check
-    from optimizer.pvrp import read_pvrp, write_res
-    from optimizer.search import SolveParams, solve
+    from optimizer.check import check
+    from optimizer.classic.pvrp import read_pvrp, write_res
+    from optimizer.solver import SolveParams, solve
 
     instance = read_pvrp(args.instance)
     problem = instance.to_problem()
@@ -117,8 +119,10 @@ def cmd_pvrp(args: argparse.Namespace) -> int:
 
 def cmd_network_download(args: argparse.Namespace) -> int:
     import network
+    from optimizer.errors import InputError
+    from optimizer.planning.dataset import load_dataset
 
-    dataset = network.load_dataset(args.data)
+    dataset = load_dataset(args.data)
     if dataset.boundary is None:
         raise InputError(f"{dataset.folder}: no boundary.geojson to download the roads for")
     graph = network.download_graph(dataset.boundary, cache_path=args.out)
@@ -128,9 +132,10 @@ def cmd_network_download(args: argparse.Namespace) -> int:
 
 def cmd_network_export(args: argparse.Namespace) -> int:
     import network
-    from optimizer.build import facility_matrices
+    from optimizer.planning.build import facility_matrices
+    from optimizer.planning.dataset import load_dataset
 
-    dataset = network.load_dataset(args.data)
+    dataset = load_dataset(args.data)
     graph = network.load_graph(args.graph) if args.graph else None
     matrices = facility_matrices(dataset, graph)
     out = Path(args.out)
@@ -204,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         return args.func(args)
-    except InputError as exc:
+    except RuralpostError as exc:
         print(f"ruralpost: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

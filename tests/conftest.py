@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout (as in CI), or where RURALPOST_SHARED points
 SHARED = Path(os.environ.get("RURALPOST_SHARED", REPO.parent / "shared"))
 OSM_SAMPLES = SHARED / "data" / "osm-samples"
-HANGJIN = REPO / "scenarios" / "data" / "hangjin"
+HANGJIN = REPO / "optimizer" / "data" / "hangjin"
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,91 @@
+"""Road graphs, paths and matrices for GIS and spreadsheets (GeoPackage/GeoJSON, CSV), written atomically; the
+OpenStreetMap attribution every output built on OSM data repeats."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import osmnx as ox
+from shapely.geometry import LineString
+
+from network.graph import ATTRIBUTION
+from optimizer.files import atomic_path
+
+
+def write_geodataframe(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str = "edges") -> Path:
+    """Write a GeoDataFrame as GeoPackage (``.gpkg``) or GeoJSON (any other suffix), atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = atomic_path(path)
+    if path.suffix.lower() == ".gpkg":
+        frame.to_file(tmp, layer=layer, driver="GPKG")
+    else:
+        frame.to_file(tmp, driver="GeoJSON")
+    os.replace(tmp, path)
+    return path
+
+
+def edges_frame(graph: nx.MultiDiGraph, edges: Iterable[tuple[int, int]] | None = None) -> gpd.GeoDataFrame:
+    """Road edges as a GeoDataFrame (WGS84): ``length_km``, ``minutes``, ``highway``, ``name``, ``ref``, geometry.
+
+    With ``edges`` (pairs of node ids), only those edges, e.g. the ones the routes use.
+    """
+    if edges is not None:
+        wanted = set(edges)
+        graph = graph.edge_subgraph([(u, v, k) for u, v, k in graph.edges(keys=True) if (u, v) in wanted])
+    if graph.number_of_edges() == 0:
+        return gpd.GeoDataFrame({"length_km": [], "minutes": []}, geometry=[], crs="EPSG:4326")
+    gdf = ox.graph_to_gdfs(graph, nodes=False, fill_edge_geometry=True).reset_index()
+    out = gpd.GeoDataFrame(
+        {
+            "u": gdf["u"].astype("int64"),
+            "v": gdf["v"].astype("int64"),
+            "length_km": gdf["length"].astype(float) / 1000.0,
+            "minutes": gdf["travel_time"].astype(float) / 60.0,
+            "highway": gdf["highway"].astype(str),
+            "name": gdf["name"].astype(str) if "name" in gdf else "",
+            "ref": gdf["ref"].astype(str) if "ref" in gdf else "",
+        },
+        geometry=gdf.geometry,
+        crs="EPSG:4326",
+    )
+    out.attrs["attribution"] = ATTRIBUTION
+    return out
+
+
+def path_geometry(graph: nx.MultiDiGraph, nodes: Sequence[int]) -> LineString:
+    """The road geometry (WGS84 lon/lat) along a node path, following edge geometries where present."""
+    coords: list[tuple[float, float]] = []
+    for u, v in itertools.pairwise(nodes):
+        data = min(graph[u][v].values(), key=lambda d: d.get("length", 0.0))
+        if "geometry" in data:
+            part = list(data["geometry"].coords)
+        else:
+            part = [(graph.nodes[u]["x"], graph.nodes[u]["y"]), (graph.nodes[v]["x"], graph.nodes[v]["y"])]
+        coords.extend(part if not coords else part[1:])
+    if len(coords) < 2:
+        node = nodes[0]
+        coords = [(graph.nodes[node]["x"], graph.nodes[node]["y"])] * 2
+    return LineString(coords)
+
+
+def write_matrix_csv(path: str | Path, ids: Sequence[str], matrix: np.ndarray, *, note: str) -> Path:
+    """Write a square matrix as CSV with ids as header row and first column; ``note`` becomes a ``#`` first line."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = atomic_path(path)
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        fh.write(f"# {note}\n")
+        writer = csv.writer(fh)
+        writer.writerow(["from\\to", *ids])
+        for i, row in enumerate(matrix):
+            writer.writerow([ids[i], *(f"{x:.3f}" for x in row)])
+    os.replace(tmp, path)
+    return path

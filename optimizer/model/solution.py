@@ -1,0 +1,69 @@
+"""Plans and results: which vehicle runs on which day through which villages, and what it costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optimizer.model.problem import Pattern
+
+
+@dataclass(frozen=True)
+class Route:
+    """One run: vehicle ``vehicle`` (copy number) of type ``vehicle_type`` on ``day``, visiting ``clients``
+    (positions in ``Problem.clients``) in order, from and back to the type's depot."""
+
+    day: int
+    vehicle_type: int
+    vehicle: int
+    clients: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A week: each client's visit days and the runs. ``unserved`` lists (client, day) visits left out."""
+
+    patterns: tuple[Pattern | None, ...]  # per client; None: not scheduled at all
+    routes: tuple[Route, ...]
+    unserved: tuple[tuple[int, int], ...] = ()
+
+    def routes_on(self, day: int) -> list[Route]:
+        return [r for r in self.routes if r.day == day]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Key figures of a plan (yuan, km, hours, parcels)."""
+
+    total_cost: float
+    route_cost: float  # fixed vehicle-day + distance costs
+    penalty_cost: float
+    trunk_cost: float
+    total_km: float
+    driver_hours: float
+    vehicles_used: int
+    vehicle_days: int
+    parcels: int
+    cost_per_parcel: float
+    unserved: int
+    feasible: bool
+
+
+@dataclass
+class Result:
+    """What a solve returns: the best plan, its figures, and how the search went."""
+
+    plan: Plan
+    stats: Stats
+    runtime_s: float
+    iterations: int
+    stopped_by: str  # "iterations" (deterministic) or "time limit" (may vary with machine load)
+    history: list[tuple[float, float]] = field(default_factory=list)  # (seconds, total cost) at each improvement
+    first_feasible_s: float | None = None
+
+    def summary(self) -> str:
+        s = self.stats
+        return (
+            f"cost {s.total_cost:,.2f}  km {s.total_km:,.1f}  vehicle-days {s.vehicle_days}  "
+            f"vehicles {s.vehicles_used}  driver hours {s.driver_hours:,.1f}  unserved {s.unserved}  "
+            f"({self.iterations} iterations, {self.runtime_s:.1f} s, stopped by {self.stopped_by})"
+        )

@@ -1,0 +1,56 @@
+"""Every output of a planning run, for planners, drivers and GIS: tables, documents, maps, sheets and plots.
+
+Owns: ``routes.csv``/``plan.json`` (``tables``), ``summary.md`` (``summary``), labels and attribution (``labels``),
+run geometry (``geometry``), ``map.html`` (``maps``), GIS files (``gis``), route sheets (``sheets``), plot fonts
+(``plots``), and the one commit of an output set (``commit``). Imports ``planning``, ``model`` and ``network``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import partial
+from pathlib import Path
+
+from optimizer.outputs.commit import Writer, commit_outputs
+from optimizer.outputs.geometry import run_lines
+from optimizer.outputs.gis import write_geojson, write_roads_used
+from optimizer.outputs.maps import write_map
+from optimizer.outputs.sheets import write_sheets
+from optimizer.outputs.summary import summary_markdown
+from optimizer.outputs.tables import ROUTE_COLUMNS, plan_document, route_rows
+from optimizer.planning.run import PlanRun
+
+__all__ = ["ROUTE_COLUMNS", "routes_csv", "write_all"]
+
+
+def routes_csv(run: PlanRun) -> str:
+    """``routes.csv`` as text: one row per stop of every run, ``ROUTE_COLUMNS`` in order (plain UTF-8)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=ROUTE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(route_rows(run))
+    return buf.getvalue()
+
+
+def _text(make, path: Path) -> None:
+    path.write_text(make(), encoding="utf-8")
+
+
+def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[Path]:
+    """``routes.csv``, ``plan.json``, ``summary.md``, ``routes.geojson``, ``map.html``, ``sheets/`` and, on an
+    OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out`` (``commit.commit_outputs``)."""
+    lines = run_lines(run)
+    writers: dict[str, Writer] = {
+        "routes.csv": partial(_text, lambda: routes_csv(run)),
+        "plan.json": partial(_text, lambda: json.dumps(plan_document(run), ensure_ascii=False, indent=1)),
+        "summary.md": partial(_text, lambda: summary_markdown(run)),
+        "routes.geojson": partial(write_geojson, run, lines),
+        "sheets": partial(write_sheets, run),
+    }
+    if with_map:
+        writers["map.html"] = partial(write_map, run, lines)
+    if run.graph is not None:
+        writers["roads_used.geojson"] = partial(write_roads_used, run, lines)
+    return commit_outputs(out, writers)

@@ -1,0 +1,59 @@
+"""Where each run goes on the ground: its stops' coordinates, or on an OpenStreetMap graph the roads it follows.
+
+Computed once per output set (``run_lines``) and handed to the map and the GIS files.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import network
+from optimizer.outputs.labels import vehicle_label
+from optimizer.planning.run import PlanRun
+
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """One run on the ground: day, vehicle label, colour, stops (place ids, depot first and last), the line's
+    (lat, lon) coordinates and, on an OSM graph, the road edges (u, v) it uses."""
+
+    day: int
+    vehicle: str
+    colour: str
+    stops: tuple[str, ...]
+    coords: tuple[tuple[float, float], ...]
+    edges: tuple[tuple[int, int], ...] = ()
+
+
+def run_lines(run: PlanRun) -> list[RunLine]:
+    """One ``RunLine`` per run, in (day, vehicle) order."""
+    problem = run.problem
+    places = {p.id: p for p in (run.dataset.centre, *run.dataset.stations, *run.dataset.villages)}
+    snap = None
+    if run.graph is not None:
+        ids = list(run.matrices.ids)
+        snap = dict(zip(ids, network.snap_points(run.graph, [(places[i].lat, places[i].lon) for i in ids]).node,
+                        strict=True))  # fmt: skip
+    out = []
+    for k, route in enumerate(sorted(run.result.plan.routes, key=lambda r: (r.day, r.vehicle_type, r.vehicle))):
+        depot = problem.depot(problem.vehicle_types[route.vehicle_type].depot).id
+        stops = [depot, *(problem.clients[c].id for c in route.clients), depot]
+        edges: list[tuple[int, int]] = []
+        if snap is not None:
+            coords: list[tuple[float, float]] = []
+            for a, b in itertools.pairwise(stops):
+                nodes = network.shortest_path_nodes(run.graph, snap[a], snap[b])
+                edges += list(itertools.pairwise(nodes))
+                if len(nodes) > 1:
+                    line = network.path_geometry(run.graph, nodes)
+                    coords += [(lat, lon) for lon, lat in line.coords]
+        else:
+            coords = [(places[s].lat, places[s].lon) for s in stops]
+        out.append(RunLine(
+            route.day, vehicle_label(run, route.vehicle_type, route.vehicle), PALETTE[k % len(PALETTE)],
+            tuple(stops), tuple(coords), tuple(edges),
+        ))  # fmt: skip
+    return out

@@ -1,0 +1,41 @@
+"""What people read beside the figures: day names (Chinese and English), clock times, vehicle labels, the note on
+estimated inputs, and the OpenStreetMap attribution."""
+
+from __future__ import annotations
+
+import network
+from optimizer.model import WEEKDAY_NAMES
+from optimizer.planning.run import PlanRun
+
+DAY_ZH = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
+ATTRIBUTION = network.ATTRIBUTION
+
+__all__ = ["ATTRIBUTION", "DAY_ZH", "WEEKDAY_NAMES", "attribution", "clock", "quality_note", "vehicle_label"]
+
+
+def clock(minutes_after_start: float, shift_start: float) -> str:
+    """HH:MM of a time given in minutes after the shift start."""
+    total = round(shift_start + minutes_after_start)
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+def vehicle_label(run: PlanRun, vehicle_type: int, copy: int) -> str:
+    return f"{run.problem.vehicle_types[vehicle_type].name}-{copy + 1}"
+
+
+def quality_note(run: PlanRun) -> str:
+    """One line saying which inputs are estimates (empty when none are)."""
+    flags = run.quality_flags()
+    parts = []
+    if flags["estimated_coordinates"]:
+        parts.append(f"{flags['estimated_coordinates']} estimated positions")
+    if flags["estimated_volumes"]:
+        parts.append(f"{flags['estimated_volumes']} estimated parcel volumes")
+    if flags["estimated_road_distances"]:
+        parts.append("estimated road distances (great-circle x circuity, no OpenStreetMap graph)")
+    return ("ESTIMATED DATA: " + "; ".join(parts)) if parts else ""
+
+
+def attribution(run: PlanRun) -> str | None:
+    """The OpenStreetMap attribution where the plan's road distances come from OSM data, else None."""
+    return None if run.matrices.estimated else ATTRIBUTION

@@ -1,0 +1,247 @@
+"""Build a ``Problem`` from a facility data set (``planning.load_dataset``), road matrices, a fleet and a policy.
+
+Network designs: ``direct`` (vans at the centre serve every village), ``relay`` (a daily trunk run centre ->
+stations; vans at each station serve its township's villages; Xini's from the centre) and ``mixed`` (a village goes
+to whichever of the centre and its station is nearer by road).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import networkx as nx
+import numpy as np
+
+import network
+from optimizer.errors import InputError
+from optimizer.model import Client, Depot, Problem, VehicleType, plan_loads, route_figures
+from optimizer.planning.dataset import DataSet, Village
+from optimizer.routing import DayVisit, SearchBudget, route_day
+
+DESIGNS = ("direct", "relay", "mixed")
+WEEKDAYS = (1, 2, 3, 4, 5, 6)
+
+# Cost and capacity assumptions (ESTIMATES, to be replaced with the carriers' figures): a light van of ~8 m3 holds
+# about 300 average parcels; driver ~6,000 yuan/month over 26 days plus depreciation and insurance ~ 280 yuan/day;
+# fuel 9 L/100 km at 7.5 yuan/L plus tyres and maintenance ~ 1.0 yuan/km; a 10-hour working day.
+DEFAULT_VAN = VehicleType(
+    name="van",
+    depot="HUB",
+    capacity=300,
+    count=8,
+    days=WEEKDAYS,
+    fixed_cost_per_day=280.0,
+    cost_per_km=1.0,
+    max_shift_minutes=600.0,
+)
+# The trunk truck of the relay design: ~2,000 parcels, 400 yuan/day, 1.6 yuan/km.
+DEFAULT_TRUNK = VehicleType(
+    name="trunk truck",
+    depot="HUB",
+    capacity=2000,
+    count=2,
+    days=WEEKDAYS,
+    fixed_cost_per_day=400.0,
+    cost_per_km=1.6,
+    max_shift_minutes=660.0,
+)
+# Minutes at a village service point: park, hand over, scan (fixed), plus per parcel handled.
+SERVICE_MINUTES = 10.0
+SERVICE_MINUTES_PER_PARCEL = 0.2
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Service policy: visits a week (by default, per village id, by distance, by volume), allowed visit days,
+    volume scaling, working days, penalty for a missed visit.
+
+    A village's visits a week: its own ``visits_by_village`` entry if any, else ``remote_visits_per_week`` if it
+    lies more than ``remote_km`` road km from its depot, else ``visits_per_week``; raised where one visit would carry
+    more than ``max_parcels_per_visit``. ``patterns_by_village`` fixes a village's allowed day sets explicitly.
+    """
+
+    visits_per_week: int = 2
+    visits_by_village: Mapping[str, int] = field(default_factory=dict)
+    remote_km: float | None = None
+    remote_visits_per_week: int | None = None
+    patterns_by_village: Mapping[str, tuple[tuple[int, ...], ...]] = field(default_factory=dict)
+    max_parcels_per_visit: int | None = None  # raise the frequency of villages whose visits would carry more
+    volume_factor: float = 1.0  # e.g. 2.5 for the November shopping festival
+    days: tuple[int, ...] = WEEKDAYS
+    unserved_penalty: float | None = None
+    service_minutes: float = SERVICE_MINUTES
+    service_minutes_per_parcel: float = SERVICE_MINUTES_PER_PARCEL
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """Road km and minutes between facility ids, and whether they are estimated (no OSM graph)."""
+
+    ids: tuple[str, ...]
+    km: np.ndarray
+    minutes: np.ndarray
+    estimated: bool
+    label: str
+
+
+def facility_matrices(
+    dataset: DataSet, graph: nx.MultiDiGraph | None = None, *, circuity: float | None = None
+) -> Matrices:
+    """Matrices between the centre, the stations and the service points (in that order).
+
+    With an OSM ``graph``, shortest paths on it; without, the labelled great-circle estimate.
+    """
+    places = [dataset.centre, *dataset.stations, *dataset.service_points]
+    ids = tuple(p.id for p in places)
+    points = [(p.lat, p.lon) for p in places]
+    if graph is None:
+        km, minutes = network.estimated_matrix(points, circuity=circuity)
+        return Matrices(ids, km, minutes, True, network.ESTIMATE_LABEL)
+    km, minutes = network.travel_matrix(graph, points, names=[p.label for p in places])
+    return Matrices(ids, km, minutes, False, "road distances from OpenStreetMap (shortest paths)")
+
+
+def assign_depots(dataset: DataSet, matrices: Matrices, design: str) -> dict[str, str]:
+    """Village id -> depot id serving it under ``design``.
+
+    ``direct``: the centre. ``relay``: the nearest (by road km) station of the village's own township, the centre
+    for the centre's township. ``mixed``: the nearest of the centre and all stations, whatever the township.
+    """
+    if design not in DESIGNS:
+        raise InputError(f"design {design!r}: use one of {', '.join(DESIGNS)}")
+    centre = dataset.centre
+    if design == "direct":
+        return {v.id: centre.id for v in dataset.service_points}
+    row = {pid: i for i, pid in enumerate(matrices.ids)}
+    depots = [centre, *dataset.stations]
+    out = {}
+    for v in dataset.service_points:
+        if design == "relay":
+            own = [s for s in dataset.stations if s.township == v.township and v.township != centre.township]
+            candidates = own or [centre]
+        else:
+            candidates = depots
+        out[v.id] = min(candidates, key=lambda d, v=v: (matrices.km[row[d.id], row[v.id]], d.id)).id
+    return out
+
+
+def visits_for(village: Village, policy: Policy, max_visits: int, depot_km: float = 0.0) -> int:
+    """Visits a week for one village under the policy (see ``Policy``); ``depot_km`` is its road km from its depot."""
+    visits = policy.visits_per_week
+    if policy.remote_km is not None and policy.remote_visits_per_week and depot_km > policy.remote_km:
+        visits = policy.remote_visits_per_week
+    visits = policy.visits_by_village.get(village.id, visits)
+    if policy.max_parcels_per_visit:
+        weekly = max(village.parcels_down_per_week, village.parcels_up_per_week) * policy.volume_factor
+        visits = max(visits, math.ceil(weekly / policy.max_parcels_per_visit))
+    return min(visits, max_visits)
+
+
+def build_problem(
+    dataset: DataSet,
+    matrices: Matrices,
+    *,
+    design: str = "direct",
+    fleet: Sequence[VehicleType] = (DEFAULT_VAN,),
+    policy: Policy | None = None,
+    trunk: VehicleType | None = DEFAULT_TRUNK,
+) -> Problem:
+    """The week's problem for ``dataset``: its service points as clients, the centre and stations as depots.
+
+    A vehicle type whose ``depot`` is ``"stations"`` is copied to every station that serves villages. In the
+    relay and mixed designs the trunk runs (centre -> stations, daily) are planned with ``trunk`` and their cost
+    added to the week.
+    """
+    policy = policy or Policy()
+    for key in ("visits_by_village", "patterns_by_village"):
+        unknown = set(getattr(policy, key)) - {v.id for v in dataset.service_points}
+        if unknown:
+            raise InputError(f"{key}: unknown village id(s) {', '.join(sorted(unknown))}")
+    row = {pid: i for i, pid in enumerate(matrices.ids)}
+    depot_of = assign_depots(dataset, matrices, design)
+    used_depots = sorted(set(depot_of.values()) | {dataset.centre.id}, key=lambda d: row[d])
+    depots = tuple(
+        Depot(p.id, p.name, row[p.id], p.name_pinyin)
+        for p in (dataset.centre, *dataset.stations)
+        if p.id in used_depots
+    )
+    types: list[VehicleType] = []
+    for vt in fleet:
+        if vt.depot == "stations":
+            types += [replace(vt, name=f"{vt.name}@{d.id}", depot=d.id) for d in depots if d.id != dataset.centre.id]
+        elif vt.depot not in row:
+            raise InputError(f"vehicle type {vt.name}: unknown depot {vt.depot!r}")
+        else:
+            types.append(replace(vt, days=tuple(d for d in vt.days if d in policy.days)))
+    clients = tuple(
+        Client(
+            id=v.id,
+            name=v.name,
+            name_pinyin=v.name_pinyin,
+            index=row[v.id],
+            delivery=v.parcels_down_per_week * policy.volume_factor,
+            pickup=v.parcels_up_per_week * policy.volume_factor,
+            visits_per_week=visits_for(v, policy, len(policy.days), matrices.km[row[depot_of[v.id]], row[v.id]]),
+            patterns=tuple(frozenset(p) for p in policy.patterns_by_village.get(v.id, ())),
+            service_minutes=policy.service_minutes,
+            service_minutes_per_parcel=policy.service_minutes_per_parcel,
+            depot=depot_of[v.id] if design != "direct" else None,
+        )
+        for v in dataset.service_points
+    )
+    problem = Problem(
+        depots=depots,
+        vehicle_types=tuple(types),
+        clients=clients,
+        km=matrices.km,
+        minutes=matrices.minutes,
+        days=policy.days,
+        unserved_penalty=policy.unserved_penalty,
+        name=f"{dataset.folder.name}-{design}",
+    )
+    if design != "direct" and trunk is not None:
+        problem = replace(problem, trunk_cost_per_week=trunk_cost(problem, dataset.centre.id, trunk))
+    return problem
+
+
+def trunk_cost(problem: Problem, centre: str, trunk: VehicleType) -> float:
+    """Weekly cost (yuan) of the daily trunk runs from the centre to every station that serves villages.
+
+    Each working day the trunk carries the day's average parcels for each station's villages down and back up;
+    the runs are routed once with OR-Tools and repeated every day.
+    """
+    stations = [d for d in problem.depots if d.id != centre]
+    if not stations:
+        return 0.0
+    per_day = len(problem.days)
+    down = {d.id: 0.0 for d in stations}
+    up = {d.id: 0.0 for d in stations}
+    for c in problem.clients:
+        if c.depot in down:
+            down[c.depot] += c.delivery / per_day
+            up[c.depot] += c.pickup / per_day
+    trunk_clients = tuple(
+        Client(id=d.id, name=d.name, index=d.index, delivery=math.ceil(down[d.id]), pickup=math.ceil(up[d.id]),
+               visits_per_week=1, service_minutes=20.0)
+        for d in stations
+    )  # fmt: skip
+    sub = replace(
+        problem,
+        depots=(problem.depot(centre),),
+        vehicle_types=(replace(trunk, depot=centre, days=(1,)),),
+        clients=trunk_clients,
+        days=(1,),
+        demand_per_visit=True,
+        unserved_penalty=None,
+        trunk_cost_per_week=0.0,
+    )
+    visits = [DayVisit(i, c.delivery, c.pickup) for i, c in enumerate(trunk_clients)]
+    routes, dropped = route_day(sub, 1, visits, SearchBudget(time_s=2.0, solutions=200))
+    if dropped:
+        names = ", ".join(trunk_clients[i].name for i in dropped)
+        raise InputError(f"trunk runs: the trunk fleet cannot reach {names} within its shift and capacity")
+    loads = plan_loads(sub, tuple(frozenset({1}) for _ in trunk_clients))
+    daily = sum(route_figures(sub, r, loads).cost for r in routes)
+    return daily * per_day

@@ -1,0 +1,210 @@
+"""Scenario files (TOML): which data, which road network, which design, fleet, policy and search budget.
+
+Every key is checked: an unknown or misspelt key, a wrong type or an unknown village id is an ``InputError`` that
+names the file and the key. ``resolve`` returns the scenario with every default filled in, as ``plan.json`` records.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import InputError
+from optimizer.model.problem import VehicleType
+from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, Policy
+from optimizer.planning.dataset import DEFAULT_DATA_DIR
+
+_FLEET_KEYS = {f.name for f in fields(VehicleType)}
+_POLICY_KEYS = {f.name for f in fields(Policy)}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario: every field set."""
+
+    name: str = "hangjin-default"
+    description: str = "Hangjin default: vans from the co-distribution centre, every service point twice a week"
+    data: Path = DEFAULT_DATA_DIR
+    graph: Path | None = None  # OSM extract or GraphML; None: estimated road distances
+    circuity: float | None = None
+    design: str = "direct"
+    fleet: tuple[VehicleType, ...] = (DEFAULT_VAN,)
+    trunk: VehicleType = DEFAULT_TRUNK
+    policy: Policy = field(default_factory=Policy)
+    closed_roads: tuple[str, ...] = ()  # OSM way names or refs closed (needs a graph)
+    time_limit_s: float = 120.0
+    iterations: int | None = 40
+    seed: int = 0
+    source: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (paths as strings, patterns and sets as lists)."""
+
+        def clean(value: Any) -> Any:
+            if isinstance(value, Path):
+                return str(value)
+            if isinstance(value, dict):
+                return {str(k): clean(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple, set, frozenset)):
+                return [clean(v) for v in value]
+            if isinstance(value, float) and value == float("inf"):
+                return None
+            return value
+
+        return clean(asdict(self))
+
+
+def _expect(where: str, value: Any, types: type | tuple[type, ...], what: str) -> Any:
+    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+        raise InputError(f"{where}: expected {what}, got {value!r}")
+    if not isinstance(value, types):
+        raise InputError(f"{where}: expected {what}, got {value!r}")
+    return value
+
+
+def _reject_unknown(where: str, table: dict, allowed: set[str]) -> None:
+    unknown = set(table) - allowed
+    if unknown:
+        raise InputError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def _days(where: str, value: Any) -> tuple[int, ...]:
+    _expect(where, value, list, "a list of day numbers 1-7 (Monday = 1)")
+    if not value or any(isinstance(d, bool) or not isinstance(d, int) or not 1 <= d <= 7 for d in value):
+        raise InputError(f"{where}: expected day numbers 1-7 (Monday = 1), got {value!r}")
+    return tuple(sorted(set(value)))
+
+
+def _vehicle(where: str, table: Any, base: VehicleType) -> VehicleType:
+    _expect(where, table, dict, "a table")
+    _reject_unknown(where, table, _FLEET_KEYS)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        at = f"{where}.{key}"
+        if key in ("name", "depot"):
+            values[key] = _expect(at, value, str, "text")
+        elif key in ("capacity", "count"):
+            values[key] = _expect(at, value, int, "a whole number")
+            if value < (1 if key == "capacity" else 0):
+                raise InputError(f"{at}: must be positive, got {value}")
+        elif key == "days":
+            values[key] = _days(at, value)
+        else:
+            values[key] = float(_expect(at, value, (int, float), "a number"))
+            if values[key] < 0:
+                raise InputError(f"{at}: must not be negative, got {value}")
+    return VehicleType(**{**asdict(base), **values})
+
+
+def _policy(where: str, table: Any) -> Policy:
+    _expect(where, table, dict, "a table")
+    _reject_unknown(where, table, _POLICY_KEYS)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        at = f"{where}.{key}"
+        if key == "days":
+            values[key] = _days(at, value)
+        elif key == "visits_by_village":
+            _expect(at, value, dict, "a table of village id = visits a week")
+            for vid, n in value.items():
+                if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 7:
+                    raise InputError(f"{at}.{vid}: expected visits a week 1-7, got {n!r}")
+            values[key] = dict(value)
+        elif key == "patterns_by_village":
+            _expect(at, value, dict, "a table of village id = [[days], [days], ...]")
+            patterns = {}
+            for vid, options in value.items():
+                if not isinstance(options, list) or not options:
+                    raise InputError(f"{at}.{vid}: expected a list of day lists, e.g. [[1, 4], [2, 5]]")
+                patterns[vid] = tuple(_days(f"{at}.{vid}", option) for option in options)
+                if len({len(p) for p in patterns[vid]}) != 1:
+                    raise InputError(f"{at}.{vid}: every pattern must have the same number of days")
+            values[key] = patterns
+        elif key in ("visits_per_week", "max_parcels_per_visit", "remote_visits_per_week"):
+            values[key] = _expect(at, value, int, "a whole number")
+            if value < 1:
+                raise InputError(f"{at}: must be at least 1, got {value}")
+        else:
+            values[key] = float(_expect(at, value, (int, float), "a number"))
+            if values[key] < 0 or (key == "volume_factor" and values[key] == 0):
+                raise InputError(f"{at}: must be positive, got {value}")
+    return Policy(**values)
+
+
+_TOP_KEYS = {
+    "name", "description", "data", "graph", "circuity", "design", "fleet", "trunk", "policy", "closed_roads",
+    "solver",
+}  # fmt: skip
+_SOLVER_KEYS = {"time_limit", "iterations", "seed"}
+
+
+def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_dir: Path | None = None) -> Scenario:
+    """Build a scenario from a parsed TOML table, checking every key; ``where`` in errors is the file name."""
+    where = str(source) if source else "scenario"
+    base_dir = base_dir or (source.parent if source else Path.cwd())
+    _reject_unknown(where, raw, _TOP_KEYS)
+    values: dict[str, Any] = {"source": source}
+    for key in ("name", "description", "design"):
+        if key in raw:
+            values[key] = _expect(f"{where}: {key}", raw[key], str, "text")
+    if values.get("design", "direct") not in DESIGNS:
+        raise InputError(f"{where}: design: {values['design']!r} is not one of {', '.join(DESIGNS)}")
+    for key in ("data", "graph"):
+        if key in raw:
+            path = Path(_expect(f"{where}: {key}", raw[key], str, "a path"))
+            values[key] = path if path.is_absolute() else (base_dir / path)
+            if not values[key].exists():
+                # paths may also be given relative to the folder the command runs in
+                alt = Path.cwd() / path
+                if alt.exists():
+                    values[key] = alt
+                else:
+                    raise InputError(f"{where}: {key}: {path} does not exist")
+    if "circuity" in raw:
+        values["circuity"] = float(_expect(f"{where}: circuity", raw["circuity"], (int, float), "a number >= 1"))
+        if values["circuity"] < 1:
+            raise InputError(f"{where}: circuity: must be at least 1, got {raw['circuity']}")
+    if "fleet" in raw:
+        fleet = _expect(f"{where}: fleet", raw["fleet"], list, "a list of [[fleet]] tables")
+        if not fleet:
+            raise InputError(f"{where}: fleet: empty; give at least one [[fleet]] table")
+        values["fleet"] = tuple(_vehicle(f"{where}: fleet[{i}]", t, DEFAULT_VAN) for i, t in enumerate(fleet))
+    if "trunk" in raw:
+        values["trunk"] = _vehicle(f"{where}: trunk", raw["trunk"], DEFAULT_TRUNK)
+    if "policy" in raw:
+        values["policy"] = _policy(f"{where}: policy", raw["policy"])
+    if "closed_roads" in raw:
+        roads = _expect(f"{where}: closed_roads", raw["closed_roads"], list, "a list of road names or refs")
+        values["closed_roads"] = tuple(_expect(f"{where}: closed_roads", r, str, "text") for r in roads)
+    if "solver" in raw:
+        solver = _expect(f"{where}: solver", raw["solver"], dict, "a table")
+        _reject_unknown(f"{where}: solver", solver, _SOLVER_KEYS)
+        if "time_limit" in solver:
+            values["time_limit_s"] = float(
+                _expect(f"{where}: solver.time_limit", solver["time_limit"], (int, float), "seconds")
+            )
+        if "iterations" in solver:
+            values["iterations"] = _expect(f"{where}: solver.iterations", solver["iterations"], int, "a whole number")
+        if "seed" in solver:
+            values["seed"] = _expect(f"{where}: solver.seed", solver["seed"], int, "a whole number")
+    return Scenario(**values)
+
+
+def load_scenario(path: str | Path | None) -> Scenario:
+    """Read a scenario TOML file (None: the Hangjin default)."""
+    if path is None:
+        return Scenario()
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: scenario file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc})") from exc
+    return scenario_from_dict(raw, source=path)

@@ -1,0 +1,136 @@
+"""Scenario families: one base scenario, some keys varied (``[sweep]``), every case solved in parallel, one
+comparison table.
+
+A sweep file is a scenario file with a ``[sweep]`` table mapping dotted keys to lists of values, e.g.
+``"fleet.0.count" = [1, 2, 3]`` or ``"policy.visits_per_week" = [1, 2, 3]``; several keys give every combination.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import itertools
+import os
+import sys
+import tomllib
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import InputError
+from optimizer.planning.scenario import Scenario, scenario_from_dict
+
+COLUMNS = [
+    "case", "design", "vehicles_available", "vehicles_used", "vehicle_days", "total_km", "total_cost",
+    "trunk_cost", "driver_hours", "cost_per_parcel", "unserved", "service_level", "feasible", "runtime_s",
+]  # fmt: skip
+
+
+def _set(raw: dict, dotted: str, value: Any, where: str) -> None:
+    parts = dotted.split(".")
+    node: Any = raw
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise InputError(f"{where}: sweep key {dotted!r}: no item {part} in that list")
+            if last:
+                node[int(part)] = value
+            else:
+                node = node[int(part)]
+        elif last:
+            node[part] = value
+        else:
+            if part == "fleet" and part not in node:
+                node[part] = [{}]
+            node = node.setdefault(part, {})
+
+
+def load_sweep(path: str | Path) -> list[Scenario]:
+    """Read a sweep file and return its cases as scenarios (each checked like a scenario file)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: sweep file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc})") from exc
+    sweep = raw.pop("sweep", None)
+    if not isinstance(sweep, dict) or not sweep:
+        raise InputError(f"{path}: no [sweep] table (give key = [values] to vary)")
+    for key, values in sweep.items():
+        if not isinstance(values, list) or not values:
+            raise InputError(f"{path}: sweep.{key}: expected a non-empty list of values")
+    base_name = raw.get("name", path.stem)
+    cases = []
+    for combo in itertools.product(*sweep.values()):
+        case = copy.deepcopy(raw)
+        label = ", ".join(f"{k}={v}" for k, v in zip(sweep, combo, strict=True))
+        for key, value in zip(sweep, combo, strict=True):
+            _set(case, key, value, str(path))
+        case["name"] = f"{base_name} [{label}]"
+        cases.append(scenario_from_dict(case, source=path))
+    return cases
+
+
+def _run_case(scenario: Scenario) -> dict:
+    from optimizer.planning.run import run_scenario
+
+    run = run_scenario(scenario)
+    s = run.result.stats
+    due = sum(len(p or ()) for p in run.result.plan.patterns)
+    return {
+        "case": scenario.name, "design": scenario.design,
+        "vehicles_available": sum(vt.count for vt in run.problem.vehicle_types),
+        "vehicles_used": s.vehicles_used, "vehicle_days": s.vehicle_days, "total_km": round(s.total_km, 1),
+        "total_cost": round(s.total_cost, 2), "trunk_cost": round(s.trunk_cost, 2),
+        "driver_hours": round(s.driver_hours, 1), "cost_per_parcel": round(s.cost_per_parcel, 3),
+        "unserved": s.unserved, "service_level": round(1 - s.unserved / due, 4) if due else 1.0,
+        "feasible": run.check.ok, "runtime_s": round(run.result.runtime_s, 1),
+        "estimated": run.quality_flags()["estimated_road_distances"],
+    }  # fmt: skip
+
+
+def _case_or_error(scenario: Scenario) -> dict:
+    try:
+        return _run_case(scenario)
+    except InputError as exc:  # an infeasible case is a result of the sweep, not its end
+        return {"case": scenario.name, "design": scenario.design, "feasible": False, "error": str(exc).splitlines()[0]}
+
+
+def run_sweep(cases: list[Scenario], *, jobs: int | None = None, show_progress: bool = True) -> list[dict]:
+    """Solve every case (in parallel on ``jobs`` processes, default: the machine's cores); rows in case order."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(cases)))
+    rows: dict[int, dict] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_case_or_error, c): i for i, c in enumerate(cases)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            rows[futures[future]] = future.result()
+            if show_progress:
+                bar = "#" * (30 * done // len(cases))
+                print(f"\r  [{bar:<30}] {done}/{len(cases)} cases", end="", file=sys.stderr, flush=True)
+    if show_progress:
+        print(file=sys.stderr)
+    return [rows[i] for i in range(len(cases))]
+
+
+def comparison_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[*COLUMNS, "error"], extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def comparison_markdown(rows: list[dict], title: str) -> str:
+    head = ["case", "vehicles_used", "vehicle_days", "total_km", "total_cost", "driver_hours", "cost_per_parcel",
+            "service_level", "feasible"]  # fmt: skip
+    lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for r in rows:
+        lines.append(
+            "| " + " | ".join(str(r.get(h, r.get("error", "")) if h != "case" else r["case"]) for h in head) + " |"
+        )
+    if any(r.get("estimated") for r in rows):
+        lines += ["", "_Built on estimated road distances, village positions and volumes (see plan outputs)._"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,108 @@
+"""Route visits over one or several days: split them into independent models and hand each to a router."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from optimizer.model import Problem, Route
+from optimizer.routing.base import DayRouter, DayVisit, SearchBudget, VehicleDay, WeekVisit
+
+
+def _default_router() -> DayRouter:
+    from optimizer.routing.ortools import ORTOOLS
+
+    return ORTOOLS
+
+
+def route_week(
+    problem: Problem,
+    visits: list[WeekVisit],
+    budget: SearchBudget,
+    *,
+    seed: int = 0,
+    start: Mapping[VehicleDay, Sequence[int]] | None = None,
+    router: DayRouter | None = None,
+) -> tuple[list[Route], list[WeekVisit]]:
+    """Route visits over several days in one model per group: every vehicle-day is a vehicle, and each visit may
+    only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
+    part of the routing, which moves whole runs between days where single-village moves cannot.
+
+    Visits that share no vehicle (e.g. the villages of different stations) are routed in separate models that share
+    the budget's time by their number of visits, and vehicles no visit may use are left out: OR-Tools' iterated
+    local search can loop without end, past its time limit, when most vehicles of a model are forbidden to every
+    visit (seen with OR-Tools 9.15).
+
+    With ``start`` (the clients of each vehicle-day (day, type, copy), in order: feasible routes of these visits)
+    the router improves those routes instead of building new ones: cheap, and it keeps what earlier searches found.
+
+    Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
+    """
+    router = router or _default_router()
+    days = sorted({d for v in visits for d in v.days})
+    vehicles = [(d, t, c) for d in days for t, c in problem.vehicles_on(d)]
+    allowed = [
+        frozenset(
+            k for k, (d, t, _) in enumerate(vehicles)
+            if d in visit.days and problem.clients[visit.client].depot in (None, problem.vehicle_types[t].depot)
+        )
+        for visit in visits
+    ]  # fmt: skip
+    routes: list[Route] = []
+    dropped = [v for v, vs in zip(visits, allowed, strict=True) if not vs]
+    groups = _groups(allowed, len(vehicles))
+    routable = sum(len(m) for m in groups)
+    for members in groups:
+        fleet = sorted(set().union(*(allowed[i] for i in members)))
+        share = (
+            replace(budget, time_s=max(0.05, budget.time_s * len(members) / routable)) if len(groups) > 1 else budget
+        )
+        group_visits = [visits[i] for i in members]
+        group_vehicles = [vehicles[k] for k in fleet]
+        if start is None:
+            found, missed = router.route(problem, group_visits, group_vehicles, share, seed)
+        else:
+            found, missed = router.improve(problem, group_visits, group_vehicles, share, seed, start)
+        routes += found
+        dropped += missed
+    return routes, dropped
+
+
+def _groups(allowed: list[frozenset[int]], n_vehicles: int) -> list[list[int]]:
+    """Visits that can share a vehicle, grouped (union-find over vehicles), in a fixed order."""
+    parent = list(range(n_vehicles))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for vs in allowed:
+        first = next(iter(vs), None)
+        for k in vs:
+            parent[find(k)] = find(first)
+    groups: dict[int, list[int]] = {}
+    for i, vs in enumerate(allowed):
+        if vs:
+            groups.setdefault(find(next(iter(vs))), []).append(i)
+    return [groups[root] for root in sorted(groups)]
+
+
+def route_day(
+    problem: Problem,
+    day: int,
+    visits: list[DayVisit],
+    budget: SearchBudget,
+    *,
+    seed: int = 0,
+    router: DayRouter | None = None,
+) -> tuple[list[Route], list[int]]:
+    """Route one day's visits with the vehicles available that day.
+
+    Returns the non-empty routes and the clients left unserved (when no vehicle can take them, or when the
+    problem's ``unserved_penalty`` makes dropping cheaper).
+    """
+    week = [WeekVisit(v.client, (day,), v.delivered, v.picked_up) for v in visits]
+    routes, dropped = route_week(problem, week, budget, seed=seed, router=router)
+    return routes, [v.client for v in dropped]

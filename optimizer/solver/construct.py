@@ -1,0 +1,46 @@
+"""The first plan's visit days: a greedy choice that puts each village on the days of its nearest neighbours."""
+
+from __future__ import annotations
+
+import random
+
+from optimizer.model import Pattern, Problem, client_patterns, visit_loads
+
+
+def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
+    """Greedy pattern choice: nearest already-placed neighbour per day, penalised as the day's capacity fills."""
+    day_capacity = {
+        d: sum(problem.vehicle_types[t].capacity for t, _ in problem.vehicles_on(d)) or 1 for d in problem.days
+    }
+    day_load = dict.fromkeys(problem.days, 0.0)
+    placed: dict[int, list[int]] = {d: [] for d in problem.days}
+    depots = [d.index for d in problem.depots]
+    scale = float(problem.km.mean()) or 1.0
+    order = sorted(
+        range(len(problem.clients)),
+        key=lambda c: (
+            len(client_patterns(problem, problem.clients[c])),
+            -problem.clients[c].visits_per_week,
+            -min(problem.km[d, problem.clients[c].index] for d in depots),
+            rng.random(),
+        ),
+    )
+    patterns: list[Pattern | None] = [None] * len(problem.clients)
+    for c in order:
+        client = problem.clients[c]
+        best: tuple[float, Pattern] | None = None
+        for pattern in client_patterns(problem, client):
+            score = 0.0
+            for day, (down, up) in visit_loads(problem, client, pattern).items():
+                near = [problem.clients[o].index for o in placed[day]] + depots
+                nn = min(min(problem.km[client.index, x], problem.km[x, client.index]) for x in near)
+                fill = (day_load[day] + max(down, up)) / day_capacity[day]
+                score += nn * (1.0 + fill) + (10 * scale * (fill - 1.0) if fill > 1.0 else 0.0)
+            if best is None or score < best[0] - 1e-9:
+                best = (score, pattern)
+        assert best is not None  # prepare() guarantees at least one pattern
+        patterns[c] = best[1]
+        for day, (down, up) in visit_loads(problem, client, best[1]).items():
+            day_load[day] += max(down, up)
+            placed[day].append(c)
+    return patterns  # type: ignore[return-value]

@@ -1,0 +1,57 @@
+"""Hand days of the week state to the router and take back the routes (``WeekState.adopt_routes``)."""
+
+from __future__ import annotations
+
+from optimizer.model import client_patterns
+from optimizer.routing import SearchBudget, WeekVisit, route_week
+from optimizer.solver.state import WeekState
+
+
+def route_days(
+    state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
+) -> int:
+    """Route each of ``days`` with OR-Tools, in place; with ``keep_better`` a day keeps its routes unless
+    OR-Tools finds cheaper ones; with ``warm`` OR-Tools improves the day's routes instead of starting afresh.
+    Returns how many days took new routes."""
+    return sum(
+        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm)
+        for day in sorted(days)
+    )
+
+
+def route_jointly(
+    state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
+) -> bool:
+    """Route ``days`` in one OR-Tools model, in place.
+
+    Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
+    routing chooses). With ``keep_better`` the days keep their current routes unless OR-Tools finds cheaper ones.
+    Returns whether the days took the new routes.
+    """
+    problem = state.problem
+    if not days:
+        return False
+    visits = []
+    for c, pattern in enumerate(state.patterns):
+        due = sorted(pattern & days)
+        if not due:
+            continue
+        if len(pattern) == 1:  # once a week: any allowed single day among those rerouted
+            allowed = {d for p in client_patterns(problem, problem.clients[c]) if len(p) == 1 for d in p} & days
+            visits.append(WeekVisit(c, tuple(sorted(allowed | set(due))), *state.loads[(c, due[0])]))
+        else:
+            visits += [WeekVisit(c, (d,), *state.loads[(c, d)]) for d in due]
+    start = None
+    if warm:
+        start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
+    routes, dropped = route_week(problem, visits, budget, seed=seed, start=start)
+    return state.adopt_routes(days, routes, ((v.client, v.days) for v in dropped), keep_better=keep_better)
+
+
+def day_key(state: WeekState, day: int) -> tuple:
+    """A day's routes with the parcels of each stop: equal keys, equal routing problems and solutions."""
+    return tuple(
+        (v, tuple((c, state.loads[(c, day)]) for c in stops))
+        for v, stops in sorted(state.routes.get(day, {}).items())
+        if stops
+    )

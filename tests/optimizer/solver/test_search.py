@@ -1,0 +1,119 @@
+"""The search against enumerated optima, and what it must keep: pickups, opening hours, seeds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from optimizer import SolveParams, check, solve
+from tests.helpers import optimum_by_enumeration, small_problem
+
+MON_SAT = (1, 2, 3, 4, 5, 6)
+QUICK = SolveParams(time_limit_s=60, iterations=15, seed=1)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_tiny_instance_reaches_the_enumerated_optimum(seed):
+    # 5 villages, 2 days, one visit each on either day, one van of capacity 12 a day: which days and which order
+    # matter together (village 4 and 5 lie close to each other, far from the rest).
+    points = [(0, 0), (4, 1), (5, -1), (-3, 3), (10, 8), (11, 7)]
+    problem = small_problem(points, [4, 3, 5, 4, 4], capacity=12, vehicles=1, days=(1, 2), visits=1)
+    best = optimum_by_enumeration(problem)
+    assert math.isfinite(best)
+    result = solve(problem, replace(QUICK, seed=seed))
+    report = check(problem, result.plan)
+    assert report.ok, report.violations
+    assert report.cost == pytest.approx(result.stats.total_cost)
+    assert result.stats.total_cost == pytest.approx(best, rel=1e-9)
+
+
+def test_tiny_periodic_instance_with_fixed_costs_reaches_the_optimum():
+    # 4 villages twice over 4 days (patterns {1,3} or {2,4}), 2 vans a day with a fixed cost per day used:
+    # the optimum groups villages into as few vehicle-days as capacity allows.
+    points = [(0, 0), (3, 0), (0, 3), (-3, 0), (0, -3)]
+    problem = small_problem(points, [5, 5, 5, 5], capacity=10, vehicles=2, days=(1, 2, 3, 4), visits=2, fixed_cost=4)
+    best = optimum_by_enumeration(problem)
+    result = solve(problem, QUICK)
+    assert check(problem, result.plan).ok
+    assert result.stats.total_cost == pytest.approx(best, rel=1e-9)
+
+
+def test_pickups_that_overflow_a_naive_load_count():
+    # A receives 8 and sends nothing; B sends 8 and receives nothing. One van of 10: max(sum down, sum up) = 8 fits,
+    # but visiting B first would carry 8 + 8 = 16. One-way roads make B first five times cheaper, so only the load
+    # constraint can make the solver go to A first.
+    problem = small_problem([(0, 0), (1, 0), (0, 1)], [8, 0.0], capacity=10, vehicles=1, days=(1,), pickups=[0.0, 8])
+    km = np.array([[0, 5, 1], [1, 0, 5], [5, 1, 0]], dtype=float)  # depot, A, B
+    problem = replace(problem, km=km, minutes=km)
+    result = solve(problem, QUICK)
+    assert check(problem, result.plan).ok
+    (route,) = result.plan.routes
+    assert route.clients == (0, 1)
+    assert result.stats.total_km == pytest.approx(15.0)
+    reversed_plan = replace(result.plan, routes=(replace(route, clients=(1, 0)),))
+    report = check(problem, reversed_plan)
+    assert report.cost == pytest.approx(3.0)
+    assert any("16 parcels on board exceed the capacity 10" in v for v in report.violations)
+
+
+def test_too_small_fleet_is_reported_not_hidden():
+    points = [(0, 0), (1, 0), (0, 1), (-1, 0)]
+    problem = small_problem(points, [8, 8, 8], capacity=10, vehicles=1, days=(1,))
+    result = solve(problem, QUICK)
+    assert not result.stats.feasible
+    assert result.stats.unserved == 2
+    report = check(problem, result.plan)
+    assert "2 visits unserved and the problem allows none" in report.violations
+    # with a penalty the planner allows dropping: the plan is feasible and pays for it
+    allowed = replace(problem, unserved_penalty=100.0)
+    result = solve(allowed, QUICK)
+    assert result.stats.feasible and result.stats.penalty_cost == 200.0
+    assert check(allowed, result.plan).cost == pytest.approx(result.stats.total_cost)
+
+
+def test_opening_hours_are_kept():
+    points = [(0, 0), (10, 0), (10, 1)]
+    problem = small_problem(points, [1, 1], capacity=10, vehicles=1, days=(1,))
+    late = replace(problem.clients[0], opening=(100.0, 200.0))
+    problem = replace(problem, clients=(late, problem.clients[1]))
+    result = solve(problem, QUICK)
+    assert check(problem, result.plan).ok
+    from optimizer import route_figures
+    from optimizer.model import plan_loads
+
+    (route,) = result.plan.routes
+    fig = route_figures(problem, route, plan_loads(problem, result.plan.patterns))
+    at = fig.arrivals[route.clients.index(0)]
+    assert 100.0 <= at <= 200.0
+
+
+def test_same_seed_same_plan():
+    points = [(0, 0)] + [(math.cos(k) * (3 + k % 4), math.sin(k) * (3 + k % 3)) for k in range(14)]
+    problem = small_problem(points, [3] * 14, capacity=12, vehicles=2, days=MON_SAT, visits=2, per_visit=False)
+    a = solve(problem, SolveParams(time_limit_s=120, iterations=6, seed=7))
+    b = solve(problem, SolveParams(time_limit_s=120, iterations=6, seed=7))
+    assert a.stopped_by == "iterations"
+    assert a.plan == b.plan
+    assert check(problem, a.plan).ok
+
+
+def _ring(n: int) -> list[tuple[float, float]]:
+    return [(0.0, 0.0)] + [(10 * math.cos(2 * math.pi * k / n), 10 * math.sin(2 * math.pi * k / n)) for k in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_ruin_and_recreate_puts_back_visits_not_yet_placed_first(seed):
+    import random
+
+    from optimizer.solver.moves import ruin_recreate
+    from optimizer.solver.state import WeekState
+
+    problem = small_problem(_ring(12), [1] * 12, capacity=6, vehicles=2, days=(1,))
+    routes = {1: {(0, 0): [0, 1, 2, 3, 4, 5], (0, 1): [6, 7, 8, 9, 10]}}
+    state = WeekState(problem, [frozenset({1})] * 12, routes, unserved={(11, 1)})
+    ruin_recreate(state, random.Random(seed), size=2)  # two of twelve taken off: village 11 rarely among them
+    assert not state.unserved
+    assert sorted(c for s in state.routes[1].values() for c in s) == list(range(12))
