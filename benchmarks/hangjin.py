@@ -27,6 +27,8 @@ def solve_once(design: str, seed: int, time_limit: float | None) -> dict:
         "design": design, "seed": seed, "time_limit_s": time_limit, "feasible": run.check.ok,
         "stopped_by": result.stopped_by,
         "first_feasible_s": result.first_feasible_s, "final": round(result.stats.total_cost, 2),
+        "plan_total_cost": round(run.figures.total_cost, 2), "trunk_cost": round(run.figures.trunk_cost, 2),
+        "fleet_size": run.figures.fleet_size, "vehicle_days": run.figures.vehicle_days,
         "checkpoints": at_checkpoints(result.history, CHECKPOINTS), "iterations": result.iterations,
         "runtime_s": round(result.runtime_s, 1),
     }  # fmt: skip
@@ -46,8 +48,8 @@ def run(quick: bool, jobs: int) -> dict:
 def table(res: dict) -> str:
     lines = [
         "| design | first feasible (s) | 5 s | 10 s | 30 s | 60 s | long run (best) | 60 s gap to long run | "
-        "default run (deterministic) | peak MB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "default run (deterministic) | fleet, default run (van-days) | peak MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for design in ("direct", "relay"):
         runs = [r for r in res["runs"] if r["design"] == design and r["seed"] not in (0, 100)]
@@ -62,6 +64,7 @@ def table(res: dict) -> str:
         cells.append(fmt(spread([100 * (f - ref) / ref for f in finals]), " %"))
         cells.append("; ".join(f"{r['final']:,.0f} ({100 * (r['final'] - ref) / ref:+.2f} %, {r['runtime_s']} s, "
                                f"{r['iterations']} it.)" for r in default) or "–")  # fmt: skip
+        cells.append("; ".join(f"{r.get('fleet_size', '–')} ({r.get('vehicle_days', '–')})" for r in default) or "–")
         cells.append(fmt(spread([r["peak_rss_mb"] for r in runs])))
         lines.append(f"| {design} | " + " | ".join(cells) + " |")
     if res.get("correction"):

@@ -14,7 +14,8 @@ from optimizer.model.solution import Plan
 
 @dataclass(frozen=True)
 class CheckReport:
-    """Violations found (empty: the plan is feasible) and the recomputed figures (yuan, km)."""
+    """Violations found (empty: the plan is feasible) and the recomputed figures: weekly cost (yuan: fleet, runs,
+    penalties) and km."""
 
     violations: list[str] = field(default_factory=list)
     cost: float = 0.0
@@ -113,5 +114,11 @@ def check(problem: Problem, plan: Plan, *, tolerance: float = 1e-6) -> CheckRepo
             bad.append(f"{names[key[0]]}: reported unserved on day {key[1]} but visited")
     if problem.unserved_penalty is not None:
         cost += problem.unserved_penalty * len(missed)
-    cost += problem.trunk_cost_per_week
+    # the fleet: per vehicle type, the most of its vehicles with a run on any one day, each at its weekly cost
+    runs_on: dict[tuple[int, int], int] = {}
+    for route in plan.routes:
+        if route.clients and 0 <= route.vehicle_type < len(problem.vehicle_types):
+            runs_on[(route.day, route.vehicle_type)] = runs_on.get((route.day, route.vehicle_type), 0) + 1
+    for t, vt in enumerate(problem.vehicle_types):
+        cost += vt.fixed_cost_per_week * max((n for (_, k), n in runs_on.items() if k == t), default=0)
     return CheckReport(bad, cost, km_total)

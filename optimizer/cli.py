@@ -47,17 +47,21 @@ def cmd_plan(args: argparse.Namespace) -> int:
     print()
     width = max(len(k) for k in figures)
     for key, value in figures.items():
-        shown = f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+        if isinstance(value, dict):
+            shown = ", ".join(f"{k} {v}" for k, v in value.items())
+        else:
+            shown = f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
         print(f"  {key:<{width}}  {shown}")
     if note:
         print(f"\n  {note}")
-    if not run.check.ok:
-        print("\n  PLAN NOT FEASIBLE: " + "; ".join(run.check.violations[:5]))
+    if not run.feasible:
+        violations = run.check.violations + [v for c in run.trunk_checks for v in c.violations]
+        print("\n  PLAN NOT FEASIBLE: " + "; ".join(violations[:5]))
     print(
         f"\n  stopped by {run.result.stopped_by} after {run.result.iterations} iterations, {run.result.runtime_s:.1f} s"
     )
     print(f"  wrote {', '.join(p.name for p in written)} to {args.out}")
-    return 0 if run.check.ok else 1
+    return 0 if run.feasible else 1
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -69,14 +73,54 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     cases = load_sweep(args.file)
     jobs = args.jobs or os.cpu_count() or 1
     print(f"ruralpost sweep: {len(cases)} cases from {args.file} on {min(jobs, len(cases))} processes")
-    rows = run_sweep(cases, jobs=jobs)
+    rows = run_sweep(cases, jobs=jobs, out=args.out)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     title = f"Sweep: {Path(args.file).stem}"
     for name, text in (("sweep.csv", comparison_csv(rows)), ("sweep.md", comparison_markdown(rows, title))):
         write_text_atomic(out / name, text)
     print(comparison_markdown(rows, title))
-    print(f"wrote sweep.csv, sweep.md to {out}")
+    print(f"wrote sweep.csv, sweep.md and each case's plan (cases/<case>/) to {out}")
+    return 0
+
+
+def cmd_codistribution(args: argparse.Namespace) -> int:
+    import os
+    from dataclasses import replace
+
+    from optimizer.errors import InfeasibleError
+    from optimizer.files import write_text_atomic
+    from optimizer.planning import codistribution as co
+    from optimizer.planning.scenario import load_scenario
+    from optimizer.planning.sweep import run_sweep
+
+    scenario = load_scenario(args.scenario)
+    overrides = {}
+    if args.time_limit is not None:
+        overrides["time_limit_s"] = args.time_limit
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    if args.iterations is not None:
+        overrides["iterations"] = args.iterations or None
+    scenario = replace(scenario, **overrides)
+    carriers, source = co.load_carriers(scenario.data)
+    cases = co.cases(scenario, carriers)
+    jobs = args.jobs or os.cpu_count() or 1
+    print(f"ruralpost codistribution: {len(cases) - 1} carriers alone and the shared plan, on {min(jobs, len(cases))} "
+          f"processes (carriers from {source})")  # fmt: skip
+    out = Path(args.out)
+    rows = run_sweep(cases, jobs=jobs, out=out)
+    failed = [r["case"] for r in rows if not r.get("feasible")]
+    if failed:
+        reasons = "; ".join(f"{r['case']}: {r.get('error', 'not feasible')}" for r in rows if not r.get("feasible"))
+        raise InfeasibleError([f"codistribution: {len(failed)} plan(s) failed the checker or had no plan: {reasons}"])
+    table = co.comparison(carriers, rows)
+    estimated = any(r.get("estimated") for r in rows)
+    text = co.comparison_markdown(table, carriers, source, estimated)
+    write_text_atomic(out / "codistribution.csv", co.comparison_csv(table))
+    write_text_atomic(out / "codistribution.md", text)
+    print(text)
+    print(f"wrote codistribution.csv, codistribution.md and each plan (cases/<plan>/) to {out}")
     return 0
 
 
@@ -168,6 +212,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/sweep", help="output folder (default: out/sweep)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser(
+        "codistribution",
+        help="what sharing the centre saves: each integrated carrier alone against one shared plan",
+        description="Plan each integrated carrier of carriers.csv alone (its own vans from the centre, its share of "
+        "every village's parcels) and the shared plan; write codistribution.csv and codistribution.md.",
+    )
+    p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
+    p.add_argument("--out", default="out/codistribution", help="output folder (default: out/codistribution)")
+    p.add_argument("--time-limit", type=float, help="search time cap per plan in seconds (default: the scenario's)")
+    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
+    p.add_argument("--iterations", type=int, help="search iterations per plan (default: the scenario's, 40)")
+    p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
+    p.set_defaults(func=cmd_codistribution)
 
     p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
     p.add_argument("instance")

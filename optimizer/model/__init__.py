@@ -14,7 +14,10 @@ from optimizer.model.problem import (
     VehicleType,
     client_patterns,
     default_patterns,
+    fleet_by_type,
+    fleet_cost,
     service_minutes,
+    type_label,
     visit_loads,
 )
 from optimizer.model.solution import Plan, Result, Route, Stats
@@ -34,9 +37,12 @@ __all__ = [
     "VehicleType",
     "client_patterns",
     "default_patterns",
+    "fleet_by_type",
+    "fleet_cost",
     "plan_loads",
     "plan_stats",
     "route_figures",
     "service_minutes",
+    "type_label",
     "visit_loads",
 ]

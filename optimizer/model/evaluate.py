@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.model.problem import Pattern, Problem, service_minutes, visit_loads
+from optimizer.model.problem import (
+    Pattern,
+    Problem,
+    fleet_by_type,
+    fleet_cost,
+    service_minutes,
+    type_label,
+    visit_loads,
+)  # fmt: skip
 from optimizer.model.solution import Plan, Route, Stats
 
 Loads = dict[tuple[int, int], tuple[int, int]]  # (client, day) -> (delivered, picked up)
@@ -80,7 +88,7 @@ def plan_stats(problem: Problem, plan: Plan) -> Stats:
     loads = plan_loads(problem, plan.patterns)
     route_cost = km = hours = 0.0
     feasible = True
-    used: set[tuple[int, int]] = set()
+    used: list[tuple[int, int]] = []  # (day, vehicle type) of every run
     vehicle_days = 0
     for route in plan.routes:
         if not route.clients:
@@ -91,7 +99,7 @@ def plan_stats(problem: Problem, plan: Plan) -> Stats:
         route_cost += fig.cost
         km += fig.km
         hours += fig.minutes / 60.0
-        used.add((route.vehicle_type, route.vehicle))
+        used.append((route.day, route.vehicle_type))
         vehicle_days += 1
     unserved = len(plan.unserved) + sum(1 for p in plan.patterns if p is None)
     penalty = 0.0
@@ -102,18 +110,20 @@ def plan_stats(problem: Problem, plan: Plan) -> Stats:
             penalty = problem.unserved_penalty * unserved
     missed = set(plan.unserved)
     parcels = sum(d + u for key, (d, u) in loads.items() if key not in missed)
-    total = route_cost + penalty + problem.trunk_cost_per_week
+    fleet = fleet_by_type(problem, used)
+    fixed = fleet_cost(problem, fleet)
     return Stats(
-        total_cost=total,
+        total_cost=fixed + route_cost + penalty,
         route_cost=route_cost,
         penalty_cost=penalty,
-        trunk_cost=problem.trunk_cost_per_week,
+        fleet_cost=fixed,
         total_km=km,
         driver_hours=hours,
-        vehicles_used=len(used),
+        fleet_size=sum(fleet.values()),
+        fleet_by_type={type_label(problem.vehicle_types[t]): n for t, n in fleet.items() if n},
         vehicle_days=vehicle_days,
         parcels=parcels,
-        cost_per_parcel=(route_cost + problem.trunk_cost_per_week) / parcels if parcels else 0.0,
+        cost_per_parcel=(fixed + route_cost) / parcels if parcels else 0.0,
         unserved=unserved,
         feasible=feasible,
     )

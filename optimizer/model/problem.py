@@ -6,7 +6,7 @@ A planner reads this module and knows the whole problem. Units: km, minutes, par
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,8 +29,11 @@ class Depot:
 class VehicleType:
     """A kind of vehicle based at one depot.
 
-    ``count`` vehicles are available on each of ``days``. A run may last ``max_shift_minutes`` (driving plus stops).
-    Travel times on the road are multiplied by ``speed_factor`` (1.2 = 20 % slower than the matrix).
+    The fleet may have up to ``count`` of them, each available on each of ``days``; the fleet the plan needs is the
+    most of them running on any one day. Costs (yuan): ``fixed_cost_per_week`` per vehicle in the fleet (its driver's
+    wage, depreciation, insurance: paid whether it runs or not), ``fixed_cost_per_day`` per day it runs (per-diem,
+    tolls), ``cost_per_km``. A run may last ``max_shift_minutes`` (driving plus stops). Travel times on the road are
+    multiplied by ``speed_factor`` (1.2 = 20 % slower than the matrix).
     """
 
     name: str
@@ -38,10 +41,11 @@ class VehicleType:
     capacity: int  # parcels on board at any moment
     count: int = 1
     days: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
-    fixed_cost_per_day: float = 0.0  # yuan per day the vehicle runs (driver, depreciation)
+    fixed_cost_per_day: float = 0.0  # yuan per day the vehicle runs (per-diem, tolls)
     cost_per_km: float = 1.0  # yuan per km (fuel, wear)
     max_shift_minutes: float = float("inf")
     speed_factor: float = 1.0
+    fixed_cost_per_week: float = 0.0  # yuan per vehicle in the fleet per week (driver's wage, depreciation, insurance)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,6 @@ class Problem:
     demand_per_visit: bool = False
     unserved_penalty: float | None = None  # yuan per missed visit; None: every visit is required
     shift_start_minutes: float = 8 * 60  # clock time the runs leave the depot (for arrival times)
-    trunk_cost_per_week: float = 0.0  # fixed weekly cost of trunk runs planned outside (relay design)
     name: str = "problem"
 
     def __post_init__(self) -> None:
@@ -95,9 +98,36 @@ class Problem:
                 return d
         raise KeyError(f"unknown depot {depot_id!r}")
 
+    @property
+    def has_fleet_cost(self) -> bool:
+        """Whether some vehicle type costs per week in the fleet (the plan then balances its days)."""
+        return any(vt.fixed_cost_per_week for vt in self.vehicle_types)
+
     def vehicles_on(self, day: int) -> list[tuple[int, int]]:
         """(vehicle type index, copy number) of every vehicle available on ``day``."""
         return [(t, c) for t, vt in enumerate(self.vehicle_types) if day in vt.days for c in range(vt.count)]
+
+
+def type_label(vt: VehicleType) -> str:
+    """A vehicle type's name with its depot, e.g. ``van@HUB`` (names of station copies carry it already)."""
+    return vt.name if vt.name.endswith(f"@{vt.depot}") else f"{vt.name}@{vt.depot}"
+
+
+def fleet_by_type(problem: Problem, used: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Vehicles each type needs in the fleet: the most of its vehicles running on any one day, from the
+    (day, vehicle type) of every non-empty run in ``used``."""
+    per_day: dict[tuple[int, int], int] = {}
+    for day, t in used:
+        per_day[(day, t)] = per_day.get((day, t), 0) + 1
+    fleet = dict.fromkeys(range(len(problem.vehicle_types)), 0)
+    for (_, t), n in per_day.items():
+        fleet[t] = max(fleet[t], n)
+    return fleet
+
+
+def fleet_cost(problem: Problem, fleet: dict[int, int]) -> float:
+    """Weekly cost (yuan) of a fleet given as vehicles per type."""
+    return sum(problem.vehicle_types[t].fixed_cost_per_week * n for t, n in fleet.items())
 
 
 def default_patterns(visits: int, days: Sequence[int]) -> tuple[Pattern, ...]:

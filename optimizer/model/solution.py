@@ -32,20 +32,31 @@ class Plan:
 
 @dataclass(frozen=True)
 class Stats:
-    """Key figures of a plan (yuan, km, hours, parcels)."""
+    """Key figures of a week's plan (yuan a week, km, hours, parcels).
+
+    ``total_cost`` = ``fleet_cost`` (vehicles in the fleet x weekly cost) + ``route_cost`` (vehicle-days x daily
+    cost + km x cost per km) + ``penalty_cost`` (missed visits). ``fleet_by_type`` maps a vehicle type's name to the
+    most of its vehicles running on any one day; ``fleet_size`` sums them.
+    """
 
     total_cost: float
-    route_cost: float  # fixed vehicle-day + distance costs
+    route_cost: float
     penalty_cost: float
-    trunk_cost: float
+    fleet_cost: float
     total_km: float
     driver_hours: float
-    vehicles_used: int
+    fleet_size: int
+    fleet_by_type: dict[str, int]
     vehicle_days: int
     parcels: int
-    cost_per_parcel: float
+    cost_per_parcel: float  # (fleet + route cost) / parcels, yuan
     unserved: int
     feasible: bool
+
+    @property
+    def vehicles_used(self) -> int:
+        """The fleet size (runs are numbered so that a day's runs of a type use vehicles 1..n)."""
+        return self.fleet_size
 
 
 @dataclass
@@ -64,6 +75,6 @@ class Result:
         s = self.stats
         return (
             f"cost {s.total_cost:,.2f}  km {s.total_km:,.1f}  vehicle-days {s.vehicle_days}  "
-            f"vehicles {s.vehicles_used}  driver hours {s.driver_hours:,.1f}  unserved {s.unserved}  "
+            f"fleet {s.fleet_size}  driver hours {s.driver_hours:,.1f}  unserved {s.unserved}  "
             f"({self.iterations} iterations, {self.runtime_s:.1f} s, stopped by {self.stopped_by})"
         )

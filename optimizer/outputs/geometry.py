@@ -9,7 +9,7 @@ import itertools
 from dataclasses import dataclass
 
 import network
-from optimizer.outputs.labels import vehicle_label
+from optimizer.outputs.tables import all_runs
 from optimizer.planning.run import PlanRun
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]
@@ -26,11 +26,11 @@ class RunLine:
     stops: tuple[str, ...]
     coords: tuple[tuple[float, float], ...]
     edges: tuple[tuple[int, int], ...] = ()
+    kind: str = "van"  # or "trunk"
 
 
 def run_lines(run: PlanRun) -> list[RunLine]:
     """One ``RunLine`` per run, in (day, vehicle) order."""
-    problem = run.problem
     places = {p.id: p for p in (run.dataset.centre, *run.dataset.stations, *run.dataset.villages)}
     snap = None
     if run.graph is not None:
@@ -38,7 +38,8 @@ def run_lines(run: PlanRun) -> list[RunLine]:
         snap = dict(zip(ids, network.snap_points(run.graph, [(places[i].lat, places[i].lon) for i in ids]).node,
                         strict=True))  # fmt: skip
     out = []
-    for k, route in enumerate(sorted(run.result.plan.routes, key=lambda r: (r.day, r.vehicle_type, r.vehicle))):
+    for k, record in enumerate(all_runs(run)):
+        problem, route = record.problem, record.route
         depot = problem.depot(problem.vehicle_types[route.vehicle_type].depot).id
         stops = [depot, *(problem.clients[c].id for c in route.clients), depot]
         edges: list[tuple[int, int]] = []
@@ -53,7 +54,6 @@ def run_lines(run: PlanRun) -> list[RunLine]:
         else:
             coords = [(places[s].lat, places[s].lon) for s in stops]
         out.append(RunLine(
-            route.day, vehicle_label(run, route.vehicle_type, route.vehicle), PALETTE[k % len(PALETTE)],
-            tuple(stops), tuple(coords), tuple(edges),
+            route.day, record.label, PALETTE[k % len(PALETTE)], tuple(stops), tuple(coords), tuple(edges), record.kind,
         ))  # fmt: skip
     return out

@@ -58,6 +58,8 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
     villages = {v.id: v for v in ds.villages}
     for c, client in enumerate(run.problem.clients):
         v = villages.get(client.id)
+        if v is None:  # a station's town-seat counter: the station's own marker shows it
+            continue
         pattern = sorted(run.result.plan.patterns[c] or ())
         for d in pattern:
             down, up = loads[(c, d)]

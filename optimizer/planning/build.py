@@ -16,36 +16,44 @@ import numpy as np
 
 import network
 from optimizer.errors import InputError
-from optimizer.model import Client, Depot, Problem, VehicleType, plan_loads, route_figures
+from optimizer.model import Client, Depot, Problem, VehicleType
+from optimizer.planning.costs import (
+    TRUNK_YUAN_PER_DAY,
+    TRUNK_YUAN_PER_KM,
+    TRUNK_YUAN_PER_WEEK,
+    VAN_YUAN_PER_DAY,
+    VAN_YUAN_PER_KM,
+    VAN_YUAN_PER_WEEK,
+)  # fmt: skip
 from optimizer.planning.dataset import DataSet, Village
-from optimizer.routing import DayVisit, SearchBudget, route_day
 
 DESIGNS = ("direct", "relay", "mixed")
 WEEKDAYS = (1, 2, 3, 4, 5, 6)
 
-# Cost and capacity assumptions (ESTIMATES, to be replaced with the carriers' figures): a light van of ~8 m3 holds
-# about 300 average parcels; driver ~6,000 yuan/month over 26 days plus depreciation and insurance ~ 280 yuan/day;
-# fuel 9 L/100 km at 7.5 yuan/L plus tyres and maintenance ~ 1.0 yuan/km; a 10-hour working day.
+# Capacity and cost assumptions (ESTIMATES, reasoned in ``planning.costs``): a light van of ~8 m3 holds about 300
+# average parcels; a 10-hour working day.
 DEFAULT_VAN = VehicleType(
     name="van",
     depot="HUB",
     capacity=300,
     count=8,
     days=WEEKDAYS,
-    fixed_cost_per_day=280.0,
-    cost_per_km=1.0,
+    fixed_cost_per_day=VAN_YUAN_PER_DAY,
+    cost_per_km=VAN_YUAN_PER_KM,
     max_shift_minutes=600.0,
+    fixed_cost_per_week=round(VAN_YUAN_PER_WEEK, 2),
 )
-# The trunk truck of the relay design: ~2,000 parcels, 400 yuan/day, 1.6 yuan/km.
+# The trunk truck of the relay design: ~2,000 parcels, an 11-hour day.
 DEFAULT_TRUNK = VehicleType(
     name="trunk truck",
     depot="HUB",
     capacity=2000,
     count=2,
     days=WEEKDAYS,
-    fixed_cost_per_day=400.0,
-    cost_per_km=1.6,
+    fixed_cost_per_day=TRUNK_YUAN_PER_DAY,
+    cost_per_km=TRUNK_YUAN_PER_KM,
     max_shift_minutes=660.0,
+    fixed_cost_per_week=round(TRUNK_YUAN_PER_WEEK, 2),
 )
 # Minutes at a village service point: park, hand over, scan (fixed), plus per parcel handled.
 SERVICE_MINUTES = 10.0
@@ -60,6 +68,8 @@ class Policy:
     A village's visits a week: its own ``visits_by_village`` entry if any, else ``remote_visits_per_week`` if it
     lies more than ``remote_km`` road km from its depot, else ``visits_per_week``; raised where one visit would carry
     more than ``max_parcels_per_visit``. ``patterns_by_village`` fixes a village's allowed day sets explicitly.
+    In the relay and mixed designs the trunk leaves the centre at ``trunk_departs_at`` o'clock, and a station's vans
+    either wait for it and deliver the same day (``station_hold_days = 0``) or deliver the next working day (1).
     """
 
     visits_per_week: int = 2
@@ -73,6 +83,8 @@ class Policy:
     unserved_penalty: float | None = None
     service_minutes: float = SERVICE_MINUTES
     service_minutes_per_parcel: float = SERVICE_MINUTES_PER_PARCEL
+    trunk_departs_at: float = 6.0  # relay and mixed designs: hour (0-24) the trunk leaves the centre
+    station_hold_days: int = 0  # 0: station vans wait for the trunk and deliver the same day; 1: the next day
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,51 @@ def assign_depots(dataset: DataSet, matrices: Matrices, design: str) -> dict[str
     return out
 
 
+@dataclass(frozen=True)
+class TownSeatCounter:
+    """The parcels of the villages inside one town seat, handed over at a counter instead of on a van run: the
+    centre's counter (the centre's own town) or a station's. Parcels a week, after the policy's volume factor."""
+
+    place_id: str  # the centre or a station
+    village_ids: tuple[str, ...]
+    down: float
+    up: float
+
+
+def town_seat_counters(dataset: DataSet, matrices: Matrices, policy: Policy) -> tuple[TownSeatCounter, ...]:
+    """Where the town-seat villages (``in_town_seat``, no service point of their own) are served: the centre's
+    counter for the centre's town, else the nearest (by road) station of their township, else the nearest depot."""
+    row = {pid: i for i, pid in enumerate(matrices.ids)}
+    centre = dataset.centre
+    grouped: dict[str, list[Village]] = {}
+    for v in dataset.villages:
+        if v.service_point or not v.in_town_seat:
+            continue
+        if v.township == centre.township:
+            place = centre.id
+        else:  # town-seat villages have no road-matrix row: nearest by great-circle distance
+            own = [s for s in dataset.stations if s.township == v.township] or [centre, *dataset.stations]
+            km = network.great_circle_km([(v.lat, v.lon)] + [(d.lat, d.lon) for d in own])[0, 1:]
+            place = min(zip(km, own, strict=True), key=lambda item: (float(item[0]), item[1].id))[1].id
+        grouped.setdefault(place, []).append(v)
+    return tuple(
+        TownSeatCounter(
+            place, tuple(v.id for v in vs),
+            sum(v.parcels_down_per_week for v in vs) * policy.volume_factor,
+            sum(v.parcels_up_per_week for v in vs) * policy.volume_factor,
+        )
+        for place, vs in sorted(grouped.items(), key=lambda item: row[item[0]])
+    )  # fmt: skip
+
+
+def _counter_visits(counter: TownSeatCounter, policy: Policy, capacity: int) -> int:
+    """Visits a week to a station's counter: the policy's, raised so that no visit carries more than
+    ``max_parcels_per_visit`` (or a van's ``capacity``), within the working days."""
+    limit = min(policy.max_parcels_per_visit or capacity, capacity)
+    need = math.ceil(max(counter.down, counter.up) / limit) if limit > 0 else 1
+    return max(1, min(max(policy.visits_per_week, need), len(policy.days)))
+
+
 def visits_for(village: Village, policy: Policy, max_visits: int, depot_km: float = 0.0) -> int:
     """Visits a week for one village under the policy (see ``Policy``); ``depot_km`` is its road km from its depot."""
     visits = policy.visits_per_week
@@ -146,13 +203,12 @@ def build_problem(
     design: str = "direct",
     fleet: Sequence[VehicleType] = (DEFAULT_VAN,),
     policy: Policy | None = None,
-    trunk: VehicleType | None = DEFAULT_TRUNK,
 ) -> Problem:
-    """The week's problem for ``dataset``: its service points as clients, the centre and stations as depots.
+    """The week of the vans: the service points as clients, the centre and stations as depots.
 
-    A vehicle type whose ``depot`` is ``"stations"`` is copied to every station that serves villages. In the
-    relay and mixed designs the trunk runs (centre -> stations, daily) are planned with ``trunk`` and their cost
-    added to the week.
+    A vehicle type whose ``depot`` is ``"stations"`` is copied to every station that serves villages. In the direct
+    design the vans also bring the town seats' parcels to each station's counter (a client with the station's id);
+    in the relay and mixed designs the trunk does (``planning.trunk``, planned after the vans' week).
     """
     policy = policy or Policy()
     for key in ("visits_by_village", "patterns_by_village"):
@@ -161,7 +217,10 @@ def build_problem(
             raise InputError(f"{key}: unknown village id(s) {', '.join(sorted(unknown))}")
     row = {pid: i for i, pid in enumerate(matrices.ids)}
     depot_of = assign_depots(dataset, matrices, design)
-    used_depots = sorted(set(depot_of.values()) | {dataset.centre.id}, key=lambda d: row[d])
+    used = set(depot_of.values()) | {dataset.centre.id}
+    if design != "direct":  # a station that only has its town seat's counter still gets the trunk
+        used |= {c.place_id for c in town_seat_counters(dataset, matrices, policy)}
+    used_depots = sorted(used, key=lambda d: row[d])
     depots = tuple(
         Depot(p.id, p.name, row[p.id], p.name_pinyin)
         for p in (dataset.centre, *dataset.stations)
@@ -170,7 +229,9 @@ def build_problem(
     types: list[VehicleType] = []
     for vt in fleet:
         if vt.depot == "stations":
-            types += [replace(vt, name=f"{vt.name}@{d.id}", depot=d.id) for d in depots if d.id != dataset.centre.id]
+            days = tuple(d for d in vt.days if d in policy.days)
+            stations = [d for d in depots if d.id != dataset.centre.id]
+            types += [replace(vt, name=f"{vt.name}@{d.id}", depot=d.id, days=days) for d in stations]
         elif vt.depot not in row:
             raise InputError(f"vehicle type {vt.name}: unknown depot {vt.depot!r}")
         else:
@@ -191,6 +252,19 @@ def build_problem(
         )
         for v in dataset.service_points
     )
+    if design == "direct":
+        stations = {s.id: s for s in dataset.stations}
+        clients += tuple(
+            Client(
+                id=counter.place_id, name=stations[counter.place_id].name,
+                name_pinyin=stations[counter.place_id].name_pinyin, index=row[counter.place_id],
+                delivery=counter.down, pickup=counter.up,
+                visits_per_week=_counter_visits(counter, policy, max(vt.capacity for vt in types)),
+                service_minutes=policy.service_minutes, service_minutes_per_parcel=policy.service_minutes_per_parcel,
+            )
+            for counter in town_seat_counters(dataset, matrices, policy)
+            if counter.place_id in stations
+        )  # fmt: skip
     problem = Problem(
         depots=depots,
         vehicle_types=tuple(types),
@@ -201,47 +275,4 @@ def build_problem(
         unserved_penalty=policy.unserved_penalty,
         name=f"{dataset.folder.name}-{design}",
     )
-    if design != "direct" and trunk is not None:
-        problem = replace(problem, trunk_cost_per_week=trunk_cost(problem, dataset.centre.id, trunk))
     return problem
-
-
-def trunk_cost(problem: Problem, centre: str, trunk: VehicleType) -> float:
-    """Weekly cost (yuan) of the daily trunk runs from the centre to every station that serves villages.
-
-    Each working day the trunk carries the day's average parcels for each station's villages down and back up;
-    the runs are routed once with OR-Tools and repeated every day.
-    """
-    stations = [d for d in problem.depots if d.id != centre]
-    if not stations:
-        return 0.0
-    per_day = len(problem.days)
-    down = {d.id: 0.0 for d in stations}
-    up = {d.id: 0.0 for d in stations}
-    for c in problem.clients:
-        if c.depot in down:
-            down[c.depot] += c.delivery / per_day
-            up[c.depot] += c.pickup / per_day
-    trunk_clients = tuple(
-        Client(id=d.id, name=d.name, index=d.index, delivery=math.ceil(down[d.id]), pickup=math.ceil(up[d.id]),
-               visits_per_week=1, service_minutes=20.0)
-        for d in stations
-    )  # fmt: skip
-    sub = replace(
-        problem,
-        depots=(problem.depot(centre),),
-        vehicle_types=(replace(trunk, depot=centre, days=(1,)),),
-        clients=trunk_clients,
-        days=(1,),
-        demand_per_visit=True,
-        unserved_penalty=None,
-        trunk_cost_per_week=0.0,
-    )
-    visits = [DayVisit(i, c.delivery, c.pickup) for i, c in enumerate(trunk_clients)]
-    routes, dropped = route_day(sub, 1, visits, SearchBudget(time_s=2.0, solutions=200))
-    if dropped:
-        names = ", ".join(trunk_clients[i].name for i in dropped)
-        raise InputError(f"trunk runs: the trunk fleet cannot reach {names} within its shift and capacity")
-    loads = plan_loads(sub, tuple(frozenset({1}) for _ in trunk_clients))
-    daily = sum(route_figures(sub, r, loads).cost for r in routes)
-    return daily * per_day

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -12,9 +13,11 @@ from optimizer.check import CheckReport, check
 from optimizer.errors import InputError
 from optimizer.model.problem import Problem
 from optimizer.model.solution import Result
-from optimizer.planning.build import Matrices, build_problem, facility_matrices
+from optimizer.planning.build import Matrices, TownSeatCounter, build_problem, facility_matrices, town_seat_counters
 from optimizer.planning.dataset import DataSet, load_dataset
+from optimizer.planning.economics import PlanFigures, network_cost, plan_figures, station_areas
 from optimizer.planning.scenario import Scenario
+from optimizer.planning.trunk import TrunkPlan, plan_trunk
 from optimizer.solver.search import Progress, SolveParams, solve
 
 log = logging.getLogger(__name__)
@@ -22,7 +25,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PlanRun:
-    """Everything a report needs: inputs as resolved, the problem, the result and its independent check."""
+    """Everything a report needs: inputs as resolved, the vans' problem, the result and its independent check, the
+    trunk runs (relay and mixed designs) with theirs, the town-seat counters, and the key figures of it all."""
 
     scenario: Scenario
     dataset: DataSet
@@ -31,6 +35,36 @@ class PlanRun:
     result: Result
     check: CheckReport
     graph: nx.MultiDiGraph | None = None
+    trunk: TrunkPlan | None = None
+    trunk_checks: tuple[CheckReport, ...] = ()
+    counters: tuple[TownSeatCounter, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        """The vans' week and every trunk day pass the independent checker and no required visit is missed."""
+        return self.result.stats.feasible and self.check.ok and all(c.ok for c in self.trunk_checks)
+
+    @cached_property
+    def figures(self) -> PlanFigures:
+        """Key figures of vans and trunk together."""
+        in_week = [c.id for c in self.problem.clients]
+        return plan_figures(self.result.stats, self.trunk, self.counters, counters_in_week=in_week,
+                            feasible=self.feasible)  # fmt: skip
+
+    @cached_property
+    def network_cost(self) -> dict:
+        return network_cost(self.figures, self.dataset, self.scenario.costs)
+
+    @cached_property
+    def stations(self) -> list[dict]:
+        return station_areas(self.dataset, self.problem, self.result.plan, self.trunk, self.scenario.costs)
+
+    def van_start(self, day: int, depot: str) -> float:
+        """Clock minutes the vans of ``depot`` leave on ``day`` (after the trunk, at a station of a same-day relay)."""
+        start = self.problem.shift_start_minutes
+        if self.trunk is None or depot == self.dataset.centre.id:
+            return start
+        return self.trunk.van_start(day, depot, start)
 
     def quality_flags(self) -> dict:
         """What the plan rests on that is estimated, for every output to repeat."""
@@ -65,14 +99,18 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
             raise InputError(f"closed_roads: no road named {', '.join(scenario.closed_roads)} in {scenario.graph}")
         log.info("closed %d road edges (%s)", removed, ", ".join(scenario.closed_roads))
     matrices = facility_matrices(dataset, graph, circuity=scenario.circuity)
-    problem = build_problem(
-        dataset,
-        matrices,
-        design=scenario.design,
-        fleet=scenario.fleet,
-        policy=scenario.policy,
-        trunk=scenario.trunk,
-    )
+    problem = build_problem(dataset, matrices, design=scenario.design, fleet=scenario.fleet, policy=scenario.policy)
+    counters = town_seat_counters(dataset, matrices, scenario.policy)
     params = SolveParams(time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed)
     result = solve(problem, params, progress)
-    return PlanRun(scenario, dataset, matrices, problem, result, check(problem, result.plan), graph)
+    trunk = None
+    if scenario.design != "direct":
+        policy = scenario.policy
+        trunk = plan_trunk(
+            problem, result.plan, dataset.centre.id, counters, scenario.trunk, visits_per_week=policy.visits_per_week,
+            departs_at_hour=policy.trunk_departs_at, hold_days=policy.station_hold_days,
+        )  # fmt: skip
+    trunk_checks = tuple(check(d.problem, d.plan) for d in trunk.days) if trunk else ()
+    return PlanRun(
+        scenario, dataset, matrices, problem, result, check(problem, result.plan), graph, trunk, trunk_checks, counters
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from optimizer.errors import InputError
 from optimizer.model.problem import VehicleType
 from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, Policy
+from optimizer.planning.costs import NetworkCosts
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
 
 _FLEET_KEYS = {f.name for f in fields(VehicleType)}
@@ -33,6 +34,7 @@ class Scenario:
     fleet: tuple[VehicleType, ...] = (DEFAULT_VAN,)
     trunk: VehicleType = DEFAULT_TRUNK
     policy: Policy = field(default_factory=Policy)
+    costs: NetworkCosts = field(default_factory=NetworkCosts)
     closed_roads: tuple[str, ...] = ()  # OSM way names or refs closed (needs a graph)
     time_limit_s: float = 120.0
     iterations: int | None = 40
@@ -124,6 +126,14 @@ def _policy(where: str, table: Any) -> Policy:
                 if len({len(p) for p in patterns[vid]}) != 1:
                     raise InputError(f"{at}.{vid}: every pattern must have the same number of days")
             values[key] = patterns
+        elif key == "station_hold_days":
+            if isinstance(value, bool) or value not in (0, 1):
+                raise InputError(f"{at}: expected 0 (same day) or 1 (next day), got {value!r}")
+            values[key] = value
+        elif key == "trunk_departs_at":
+            values[key] = float(_expect(at, value, (int, float), "an hour 0-24"))
+            if not 0 <= values[key] <= 24:
+                raise InputError(f"{at}: expected an hour 0-24, got {value!r}")
         elif key in ("visits_per_week", "max_parcels_per_visit", "remote_visits_per_week"):
             values[key] = _expect(at, value, int, "a whole number")
             if value < 1:
@@ -135,10 +145,30 @@ def _policy(where: str, table: Any) -> Policy:
     return Policy(**values)
 
 
+def _costs(where: str, table: Any) -> NetworkCosts:
+    _expect(where, table, dict, "a table")
+    _reject_unknown(where, table, _COST_KEYS)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        at = f"{where}.{key}"
+        if key == "free_station_m2":
+            _expect(at, value, dict, "a table of station id = m2 free of rent")
+            values[key] = {sid: float(_expect(f"{at}.{sid}", m2, (int, float), "m2")) for sid, m2 in value.items()}
+        elif key == "centre_staff":
+            values[key] = _expect(at, value, int, "a whole number of people")
+        else:
+            values[key] = float(_expect(at, value, (int, float), "a number"))
+    try:
+        return NetworkCosts(**values)
+    except ValueError as exc:
+        raise InputError(f"{where.rsplit(': ', 1)[0]}: {exc}") from exc
+
+
 _TOP_KEYS = {
-    "name", "description", "data", "graph", "circuity", "design", "fleet", "trunk", "policy", "closed_roads",
-    "solver",
+    "name", "description", "data", "graph", "circuity", "design", "fleet", "trunk", "policy", "costs",
+    "closed_roads", "solver",
 }  # fmt: skip
+_COST_KEYS = {f.name for f in fields(NetworkCosts)}
 _SOLVER_KEYS = {"time_limit", "iterations", "seed"}
 
 
@@ -177,6 +207,8 @@ def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_
         values["trunk"] = _vehicle(f"{where}: trunk", raw["trunk"], DEFAULT_TRUNK)
     if "policy" in raw:
         values["policy"] = _policy(f"{where}: policy", raw["policy"])
+    if "costs" in raw:
+        values["costs"] = _costs(f"{where}: costs", raw["costs"])
     if "closed_roads" in raw:
         roads = _expect(f"{where}: closed_roads", raw["closed_roads"], list, "a list of road names or refs")
         values["closed_roads"] = tuple(_expect(f"{where}: closed_roads", r, str, "text") for r in roads)

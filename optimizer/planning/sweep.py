@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import os
+import re
 import sys
 import tomllib
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,8 +23,9 @@ from optimizer.errors import InputError
 from optimizer.planning.scenario import Scenario, scenario_from_dict
 
 COLUMNS = [
-    "case", "design", "vehicles_available", "vehicles_used", "vehicle_days", "total_km", "total_cost",
-    "trunk_cost", "driver_hours", "cost_per_parcel", "unserved", "service_level", "feasible", "runtime_s",
+    "case", "design", "vehicles_available", "fleet_size", "vehicles_used", "vehicle_days", "total_km", "total_cost",
+    "fleet_cost", "route_cost", "trunk_cost", "penalty_cost", "monthly_cost", "driver_hours", "cost_per_parcel",
+    "unserved", "service_level", "feasible", "runtime_s",
 ]  # fmt: skip
 
 
@@ -74,37 +76,52 @@ def load_sweep(path: str | Path) -> list[Scenario]:
     return cases
 
 
-def _run_case(scenario: Scenario) -> dict:
+def case_folder(scenario: Scenario) -> str:
+    """A case's folder name under ``cases/``: the varied keys and values of its name, e.g. ``fleet.0.count=5``."""
+    label = scenario.name.rsplit("[", 1)[-1].rstrip("]") if "[" in scenario.name else scenario.name
+    return re.sub(r"[^\w.=,-]+", "_", label.replace(", ", ",")).strip("_") or "case"
+
+
+def _run_case(scenario: Scenario, out: Path | None = None) -> dict:
+    from optimizer.outputs import write_all
+    from optimizer.outputs.tables import key_figures
     from optimizer.planning.run import run_scenario
 
     run = run_scenario(scenario)
-    s = run.result.stats
+    if out is not None:  # keep the case's whole plan, so a planner can open it
+        write_all(run, out / "cases" / case_folder(scenario))
+    k = key_figures(run)
     due = sum(len(p or ()) for p in run.result.plan.patterns)
     return {
         "case": scenario.name, "design": scenario.design,
         "vehicles_available": sum(vt.count for vt in run.problem.vehicle_types),
-        "vehicles_used": s.vehicles_used, "vehicle_days": s.vehicle_days, "total_km": round(s.total_km, 1),
-        "total_cost": round(s.total_cost, 2), "trunk_cost": round(s.trunk_cost, 2),
-        "driver_hours": round(s.driver_hours, 1), "cost_per_parcel": round(s.cost_per_parcel, 3),
-        "unserved": s.unserved, "service_level": round(1 - s.unserved / due, 4) if due else 1.0,
-        "feasible": run.check.ok, "runtime_s": round(run.result.runtime_s, 1),
+        **{key: k[key] for key in ("fleet_size", "vehicles_used", "vehicle_days", "total_km", "total_cost",
+                                   "fleet_cost", "route_cost", "trunk_cost", "penalty_cost", "monthly_cost",
+                                   "driver_hours", "cost_per_parcel", "parcels_per_week", "unserved",
+                                   "feasible")},
+        "service_level": round(1 - k["unserved"] / due, 4) if due else 1.0,
+        "runtime_s": round(run.result.runtime_s, 1), "iterations": run.result.iterations,
         "estimated": run.quality_flags()["estimated_road_distances"],
     }  # fmt: skip
 
 
-def _case_or_error(scenario: Scenario) -> dict:
+def _case_or_error(scenario: Scenario, out: Path | None = None) -> dict:
     try:
-        return _run_case(scenario)
+        return _run_case(scenario, out)
     except InputError as exc:  # an infeasible case is a result of the sweep, not its end
         return {"case": scenario.name, "design": scenario.design, "feasible": False, "error": str(exc).splitlines()[0]}
 
 
-def run_sweep(cases: list[Scenario], *, jobs: int | None = None, show_progress: bool = True) -> list[dict]:
-    """Solve every case (in parallel on ``jobs`` processes, default: the machine's cores); rows in case order."""
+def run_sweep(
+    cases: list[Scenario], *, jobs: int | None = None, show_progress: bool = True, out: str | Path | None = None
+) -> list[dict]:
+    """Solve every case (in parallel on ``jobs`` processes, default: the machine's cores); rows in case order.
+    With ``out``, each case's plan outputs go to ``out/cases/<case>/``."""
+    out = Path(out) if out is not None else None
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(cases)))
     rows: dict[int, dict] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_case_or_error, c): i for i, c in enumerate(cases)}
+        futures = {pool.submit(_case_or_error, c, out): i for i, c in enumerate(cases)}
         for done, future in enumerate(as_completed(futures), start=1):
             rows[futures[future]] = future.result()
             if show_progress:
@@ -124,8 +141,8 @@ def comparison_csv(rows: list[dict]) -> str:
 
 
 def comparison_markdown(rows: list[dict], title: str) -> str:
-    head = ["case", "vehicles_used", "vehicle_days", "total_km", "total_cost", "driver_hours", "cost_per_parcel",
-            "service_level", "feasible"]  # fmt: skip
+    head = ["case", "fleet_size", "vehicle_days", "total_km", "total_cost", "fleet_cost", "route_cost", "penalty_cost",
+            "monthly_cost", "driver_hours", "cost_per_parcel", "service_level", "feasible"]  # fmt: skip
     lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in rows:
         lines.append(

@@ -60,7 +60,9 @@ class SearchBudget:
 class DayRouter(Protocol):
     """One small interface: route these visits afresh, or improve these routes.
 
-    ``vehicles`` are the vehicle-days of the model, each usable by some visit. Both return the non-empty routes
+    ``vehicles`` are the vehicle-days of the model, each usable by some visit. ``fixed_costs`` (yuan) is what using
+    a vehicle-day costs, where it differs from its type's ``fixed_cost_per_day`` (the scheduling layer adds the
+    weekly fleet cost to the vehicles beyond those the other days already need). Both return the non-empty routes
     (each route's ``day`` says which day its visits took) and the visits left unserved.
     """
 
@@ -68,10 +70,10 @@ class DayRouter(Protocol):
 
     def route(
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
-        seed: int,
+        seed: int, fixed_costs: Mapping[VehicleDay, float] | None = None,
     ) -> tuple[list[Route], list[WeekVisit]]: ...  # fmt: skip
 
     def improve(
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
-        seed: int, start: Mapping[VehicleDay, Sequence[int]],
+        seed: int, start: Mapping[VehicleDay, Sequence[int]], fixed_costs: Mapping[VehicleDay, float] | None = None,
     ) -> tuple[list[Route], list[WeekVisit]]: ...  # fmt: skip

@@ -51,10 +51,10 @@ class OrToolsRouter:
 
     def route(
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
-        seed: int,
+        seed: int, fixed_costs: Mapping[VehicleDay, float] | None = None,
     ) -> tuple[list[Route], list[WeekVisit]]:  # fmt: skip
         """Route afresh: iterated local search (``budget.ils``) or guided local search from a first solution."""
-        model = _build(problem, visits, vehicles, seed)
+        model = _build(problem, visits, vehicles, seed, fixed_costs)
         params = _parameters(problem, model, budget)
         if budget.ils:
             _ils_parameters(params)
@@ -66,12 +66,12 @@ class OrToolsRouter:
 
     def improve(
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
-        seed: int, start: Mapping[VehicleDay, Sequence[int]],
+        seed: int, start: Mapping[VehicleDay, Sequence[int]], fixed_costs: Mapping[VehicleDay, float] | None = None,
     ) -> tuple[list[Route], list[WeekVisit]]:  # fmt: skip
         """OR-Tools' local search from the routes in ``start``: descent with ``budget.ils``, else guided local
         search. Nothing is routed (every visit comes back unserved) if OR-Tools rejects the routes, e.g. a shift
         that fits only before its rounding to whole seconds."""
-        model = _build(problem, visits, vehicles, seed)
+        model = _build(problem, visits, vehicles, seed, fixed_costs)
         params = _parameters(problem, model, budget)
         node = {(v.client, d): model.n_depots + k for k, v in enumerate(model.visits) for d in v.days}
         manager, routing = model.manager, model.routing
@@ -87,7 +87,10 @@ class OrToolsRouter:
 ORTOOLS = OrToolsRouter()
 
 
-def _build(problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], seed: int) -> _Model:
+def _build(
+    problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], seed: int,
+    fixed_costs: Mapping[VehicleDay, float] | None = None,
+) -> _Model:  # fmt: skip
     """The model: nodes (depots, then visits in an order the seed shuffles), costs, loads, times, visits."""
     visits = list(visits)
     random.Random(seed).shuffle(visits)  # the seed changes the search's path through equal choices
@@ -99,14 +102,16 @@ def _build(problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[Veh
     manager = pywrapcp.RoutingIndexManager(len(locations), len(vehicles), starts, starts)
     capacities = [vt.capacity for vt in types]
     model = _Model(pywrapcp.RoutingModel(manager), manager, visits, list(vehicles), len(depot_ids), capacities)
-    time_cb = _add_costs(problem, model, locations)
+    time_cb = _add_costs(problem, model, locations, fixed_costs or {})
     _add_loads(model)
     _add_times(problem, model, time_cb)
     _add_visits(problem, model)
     return model
 
 
-def _add_costs(problem: Problem, model: _Model, locations: list[int]) -> dict[int, int]:
+def _add_costs(
+    problem: Problem, model: _Model, locations: list[int], fixed_costs: Mapping[VehicleDay, float]
+) -> dict[int, int]:
     """Arc costs and fixed costs per vehicle; returns the travel-time callback of each vehicle type (seconds,
     service times included, rounded up)."""
     routing = model.routing
@@ -124,10 +129,11 @@ def _add_costs(problem: Problem, model: _Model, locations: list[int]) -> dict[in
         travel = mins * vt.speed_factor + [[s] for s in service]
         # rounded up (and the limits below inwards): routes OR-Tools finds feasible are feasible in exact minutes
         time_cb[t] = routing.RegisterTransitMatrix(np.ceil(travel * TIME_SCALE - 1e-6).astype(int).tolist())
-    for v, (_, t, _) in enumerate(model.vehicles):
-        vt = problem.vehicle_types[t]
+    for v, vehicle in enumerate(model.vehicles):
+        t = vehicle[1]
         routing.SetArcCostEvaluatorOfVehicle(cost_cb[t], v)
-        routing.SetFixedCostOfVehicle(round(vt.fixed_cost_per_day * COST_SCALE), v)
+        fixed = fixed_costs.get(vehicle, problem.vehicle_types[t].fixed_cost_per_day)
+        routing.SetFixedCostOfVehicle(round(fixed * COST_SCALE), v)
     return time_cb
 
 
@@ -198,7 +204,8 @@ def _add_visits(problem: Problem, model: _Model) -> None:
 def _parameters(problem: Problem, model: _Model, budget: SearchBudget):
     """Search parameters: first solution strategy, operators, solution and time limits."""
     params = pywrapcp.DefaultRoutingSearchParameters()
-    if not any(problem.vehicle_types[t].fixed_cost_per_day for _, t, _ in model.vehicles):
+    vehicle_types = [problem.vehicle_types[t] for _, t, _ in model.vehicles]
+    if not any(vt.fixed_cost_per_day or vt.fixed_cost_per_week for vt in vehicle_types):
         for operator in OPERATORS_OFF:
             setattr(params.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, budget.first_solution)

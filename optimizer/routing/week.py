@@ -23,6 +23,7 @@ def route_week(
     seed: int = 0,
     start: Mapping[VehicleDay, Sequence[int]] | None = None,
     router: DayRouter | None = None,
+    fixed_costs: Mapping[VehicleDay, float] | None = None,
 ) -> tuple[list[Route], list[WeekVisit]]:
     """Route visits over several days in one model per group: every vehicle-day is a vehicle, and each visit may
     only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
@@ -35,6 +36,7 @@ def route_week(
 
     With ``start`` (the clients of each vehicle-day (day, type, copy), in order: feasible routes of these visits)
     the router improves those routes instead of building new ones: cheap, and it keeps what earlier searches found.
+    ``fixed_costs``: yuan for using a vehicle-day, where it differs from its type's daily cost (see ``DayRouter``).
 
     Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
     """
@@ -60,9 +62,9 @@ def route_week(
         group_visits = [visits[i] for i in members]
         group_vehicles = [vehicles[k] for k in fleet]
         if start is None:
-            found, missed = router.route(problem, group_visits, group_vehicles, share, seed)
+            found, missed = router.route(problem, group_visits, group_vehicles, share, seed, fixed_costs)
         else:
-            found, missed = router.improve(problem, group_visits, group_vehicles, share, seed, start)
+            found, missed = router.improve(problem, group_visits, group_vehicles, share, seed, start, fixed_costs)
         routes += found
         dropped += missed
     return routes, dropped

@@ -8,10 +8,19 @@ from optimizer.model import Pattern, Problem, client_patterns, visit_loads
 
 
 def initial_patterns(problem: Problem, rng: random.Random) -> list[Pattern]:
-    """Greedy pattern choice: nearest already-placed neighbour per day, penalised as the day's capacity fills."""
+    """Greedy pattern choice: nearest already-placed neighbour per day, penalised as the day's capacity fills (with
+    weekly fleet costs, as the day passes an even share of the week's parcels)."""
     day_capacity = {
         d: sum(problem.vehicle_types[t].capacity for t, _ in problem.vehicles_on(d)) or 1 for d in problem.days
     }
+    if problem.has_fleet_cost:
+        # vehicles cost per week in the fleet, which the busiest day sets: fill the days evenly
+        work = sum(
+            max(down, up)
+            for c in problem.clients
+            for down, up in visit_loads(problem, c, client_patterns(problem, c)[0]).values()
+        )
+        day_capacity = dict.fromkeys(problem.days, max(1.0, work / len(problem.days)))
     day_load = dict.fromkeys(problem.days, 0.0)
     placed: dict[int, list[int]] = {d: [] for d in problem.days}
     depots = [d.index for d in problem.depots]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from optimizer.model import client_patterns
-from optimizer.routing import SearchBudget, WeekVisit, route_week
+from optimizer.routing import SearchBudget, VehicleDay, WeekVisit, route_week
 from optimizer.solver.state import WeekState
 
 
@@ -44,7 +44,7 @@ def route_jointly(
     start = None
     if warm:
         start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
-    routes, dropped = route_week(problem, visits, budget, seed=seed, start=start)
+    routes, dropped = route_week(problem, visits, budget, seed=seed, start=start, fixed_costs=fleet_costs(state, days))
     return state.adopt_routes(days, routes, ((v.client, v.days) for v in dropped), keep_better=keep_better)
 
 
@@ -55,3 +55,22 @@ def day_key(state: WeekState, day: int) -> tuple:
         for v, stops in sorted(state.routes.get(day, {}).items())
         if stops
     )
+
+
+def fleet_costs(state: WeekState, days: set[int]) -> dict[VehicleDay, float] | None:
+    """What using each vehicle-day of ``days`` costs (yuan) when vehicles cost per week in the fleet: its daily cost,
+    plus the weekly cost for vehicles beyond those its type already needs on the other days. None without fleet
+    costs (every vehicle-day then costs its type's daily cost)."""
+    problem = state.problem
+    if not problem.has_fleet_cost:
+        return None
+    paid = dict.fromkeys(range(len(problem.vehicle_types)), 0)
+    for (day, t), n in state.runs_on().items():
+        if day not in days:
+            paid[t] = max(paid[t], n)
+    costs: dict[VehicleDay, float] = {}
+    for day in days:
+        for t, copy in problem.vehicles_on(day):
+            vt = problem.vehicle_types[t]
+            costs[(day, t, copy)] = vt.fixed_cost_per_day + (vt.fixed_cost_per_week if copy >= paid[t] else 0.0)
+    return costs

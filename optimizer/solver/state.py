@@ -93,6 +93,7 @@ class WeekState:
     _costs: dict[tuple[int, tuple[int, int], tuple[int, ...]], _RouteInfo] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self._fleet_priced = self.problem.has_fleet_cost  # weekly fleet costs: the days are balanced
         # without opening hours, a route's duration grows by exactly the detour and the stop: O(1) shift checks
         self._windows = any(c.opening is not None for c in self.problem.clients)
         self._tables: dict[int, _DayTable] = {}  # per day, until its routes or their loads change
@@ -196,17 +197,59 @@ class WeekState:
         return len(self.unserved) * self.missed_cost()
 
     def cost(self) -> float:
-        """Total weekly cost (yuan): runs, the fixed trunk cost, and penalties for unserved visits (a large one
-        where none is allowed)."""
-        return sum(self.day_cost(d) for d in self.problem.days) + self.penalty() + self.problem.trunk_cost_per_week
+        """Total weekly cost (yuan): the fleet, the runs, and penalties for unserved visits (a large one where none
+        is allowed)."""
+        return sum(self.day_cost(d) for d in self.problem.days) + self.penalty() + self.fleet_cost()
+
+    # -- the fleet -----------------------------------------------------------------------------------------------
+    def runs_on(self) -> dict[tuple[int, int], int]:
+        """Non-empty runs per (day, vehicle type)."""
+        counts: dict[tuple[int, int], int] = {}
+        for day, routes in self.routes.items():
+            for (t, _), stops in routes.items():
+                if stops:
+                    counts[(day, t)] = counts.get((day, t), 0) + 1
+        return counts
+
+    def fleet_cost(self, counts: Mapping[tuple[int, int], int] | None = None) -> float:
+        """Weekly cost (yuan) of the fleet the runs need (per type, the most running on any one day)."""
+        if not self._fleet_priced:
+            return 0.0
+        counts = self.runs_on() if counts is None else counts
+        peak: dict[int, int] = {}
+        for (_, t), n in counts.items():
+            peak[t] = max(peak.get(t, 0), n)
+        return sum(self.problem.vehicle_types[t].fixed_cost_per_week * n for t, n in peak.items())
+
+    def _fleet_delta(self, change: Mapping[tuple[int, int], int]) -> float:
+        """Change of the fleet's weekly cost when the runs per (day, type) change by ``change``."""
+        if not self._fleet_priced or not any(change.values()):
+            return 0.0
+        counts = self.runs_on()
+        before = self.fleet_cost(counts)
+        for key, n in change.items():
+            counts[key] = counts.get(key, 0) + n
+        return self.fleet_cost(counts) - before
+
+    def _new_vehicle_cost(self, day: int, t: int) -> float:
+        """Weekly cost added by one more run of type ``t`` on ``day`` (its vehicle joins the fleet if that day is
+        then the type's busiest)."""
+        vt = self.problem.vehicle_types[t]
+        if not vt.fixed_cost_per_week:
+            return 0.0
+        counts = self.runs_on()
+        peak = max((n for (_, k), n in counts.items() if k == t), default=0)
+        return vt.fixed_cost_per_week if counts.get((day, t), 0) + 1 > peak else 0.0
 
     def to_plan(self) -> Plan:
-        routes = [
-            Route(day, v[0], v[1], tuple(stops))
-            for day in sorted(self.routes)
-            for v, stops in sorted(self.routes[day].items())
-            if stops
-        ]
+        """The plan; each day's runs of a type are numbered 0, 1, ... (vehicle k of the fleet drives run k)."""
+        routes = []
+        for day in sorted(self.routes):
+            copies: dict[int, int] = {}
+            for (t, _), stops in sorted(self.routes[day].items()):
+                if stops:
+                    routes.append(Route(day, t, copies.get(t, 0), tuple(stops)))
+                    copies[t] = copies.get(t, 0) + 1
         return Plan(tuple(self.patterns), tuple(routes), tuple(sorted(self.unserved)))
 
     def adopt_routes(
@@ -242,8 +285,9 @@ class WeekState:
         return True
 
     def _days_cost(self, days: set[int]) -> float:
-        """Cost (yuan) of the routes and missed visits of ``days``."""
-        return sum(self.day_cost(d) for d in days) + self.missed_cost() * sum(1 for u in self.unserved if u[1] in days)
+        """Cost (yuan) of the routes and missed visits of ``days``, and of the whole fleet."""
+        missed = self.missed_cost() * sum(1 for u in self.unserved if u[1] in days)
+        return sum(self.day_cost(d) for d in days) + missed + self.fleet_cost()
 
     # -- moves ---------------------------------------------------------------------------------------------------
     def _allowed(self, c: int, vehicle: tuple[int, int]) -> bool:
@@ -253,7 +297,8 @@ class WeekState:
     def best_insertion(self, c: int, day: int, loads: Loads) -> tuple[float, tuple[int, int] | None, int]:
         """Cheapest feasible insertion of client ``c`` on ``day``: (added cost, vehicle, position).
 
-        A route's cost changes only by cost per km x detour (plus the fixed cost if the vehicle was idle). All
+        A route's cost changes only by cost per km x detour (plus the fixed cost if the vehicle was idle, and its
+        weekly cost if the day is then its type's busiest: the fleet grows). All
         positions of the day are priced at once (``_DayTable``); those that break capacity, or, without opening
         hours, the shift, are ruled out there, and the cheapest one left is confirmed by simulating the route.
         """
@@ -296,6 +341,8 @@ class WeekState:
             vt = problem.vehicle_types[vehicle[0]]
             depot = problem.depot(vt.depot).index
             added_idle = vt.fixed_cost_per_day + vt.cost_per_km * (problem.km[depot, here] + problem.km[here, depot])
+            if self._fleet_priced:
+                added_idle += self._new_vehicle_cost(day, vehicle[0])
             if added_idle < best[0] and self.route_cost(day, vehicle, [c], loads) < INF:
                 best = (added_idle, vehicle, 0)
         return best
@@ -330,6 +377,7 @@ class WeekState:
         for day, load in visit_loads(self.problem, self.problem.clients[c], new).items():
             loads[(c, day)] = load
         delta = 0.0
+        change: dict[tuple[int, int], int] = {}  # runs added (+1) or emptied (-1) per (day, vehicle type)
         removals: dict[int, tuple[tuple[int, int], tuple[int, ...]]] = {}
         inserts: dict[int, tuple[tuple[int, int] | None, int]] = {}
         for day in self.problem.days:
@@ -348,6 +396,8 @@ class WeekState:
                     rest = [s for s in stops if s != c]
                     delta += self.route_cost(day, vehicle, rest) - self.route_cost(day, vehicle, stops)
                     removals[day] = (vehicle, tuple(rest))
+                    if not rest:
+                        change[(day, vehicle[0])] = change.get((day, vehicle[0]), 0) - 1
                 elif missed:
                     delta -= self.missed_cost()
             if day in new:
@@ -356,9 +406,14 @@ class WeekState:
                     delta += self.missed_cost()
                 else:
                     delta += added
+                    if self._fleet_priced and not self.routes.get(day, {}).get(vehicle):
+                        # a new run: its fleet cost is priced below for all days at once, not per day
+                        delta -= self._new_vehicle_cost(day, vehicle[0])
+                        change[(day, vehicle[0])] = change.get((day, vehicle[0]), 0) + 1
                 inserts[day] = (vehicle, pos)
             if delta == INF:
                 return INF, None
+        delta += self._fleet_delta(change)
         return delta, Move(c, new, removals, inserts, loads)
 
     def missed_cost(self) -> float:

@@ -25,4 +25,5 @@ def test_fleet_size_notebook_runs(tmp_path, monkeypatch):
     with open(tmp_path / "fleet_size.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["design"] for r in rows} == {"direct", "relay"}
+    assert all(int(r["fleet_size"]) <= int(r["vehicles_available"]) for r in rows)
     assert all(0.0 <= float(r["service_level"]) <= 1.0 for r in rows)

@@ -51,7 +51,14 @@ def test_plan_writes_routes_json_summary(plan_out):
         assert int(stops[0]["load_after"]) == sum(int(s["delivered"]) for s in stops)
         assert all(int(s["load_after"]) <= 300 for s in stops)
     visited = {r["stop_id"] for r in rows if r["stop_id"] != "HUB"}
-    assert len(visited) == 61
+    assert len(visited) == 61 + 5  # the service points, and the stations' counters for five town seats
+    # the fleet is the most vans running on any one day
+    per_day: dict[str, set[str]] = {}
+    for r in rows:
+        per_day.setdefault(r["day"], set()).add(r["vehicle"])
+    k = doc["key_figures"]
+    assert k["fleet_size"] == max(len(v) for v in per_day.values()) == sum(k["fleet_by_type"].values())
+    assert k["total_cost"] == pytest.approx(k["fleet_cost"] + k["route_cost"] + k["penalty_cost"], abs=0.02)
     summary = (plan_out / "summary.md").read_text(encoding="utf-8")
     assert "估算数据" in summary and "estimated road distances" in summary and "Amenqirige Cun" in summary
 

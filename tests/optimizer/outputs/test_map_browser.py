@@ -43,7 +43,7 @@ def test_map_loads_and_shows_every_village(tmp_path, browser):
     out = tmp_path / "plan"
     assert main(["plan", "--out", str(out), "--iterations", "1"]) == 0
     doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-    villages = {v["id"] for v in doc["villages"]}
+    villages = {v["id"] for v in doc["villages"] if v["kind"] == "village"}
     assert len(villages) == 61
     browser.get((out / "map.html").as_uri())
     time.sleep(1.5)
@@ -65,7 +65,7 @@ def test_map_loads_and_shows_every_village(tmp_path, browser):
     )
     assert set(names) == villages
     drawn = browser.execute_script("return document.querySelectorAll('path.leaflet-interactive').length")
-    visits = sum(v["visits_per_week"] for v in doc["villages"])
+    visits = sum(v["visits_per_week"] for v in doc["villages"] if v["kind"] == "village")
     assert drawn >= visits  # village markers plus run lines and the boundary
     assert "估算" in browser.find_element("tag name", "body").text  # the estimate note is on the page
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]

@@ -78,9 +78,9 @@ def test_independent_models_of_a_day_share_its_time():
     class Spy:
         name = "spy"
 
-        def route(self, problem, visits, vehicles, budget, seed):
+        def route(self, problem, visits, vehicles, budget, seed, fixed_costs=None):
             seen.append((len(visits), budget.time_s))
-            return ORTOOLS.route(problem, visits, vehicles, budget, seed)
+            return ORTOOLS.route(problem, visits, vehicles, budget, seed, fixed_costs)
 
     visits = [WeekVisit(c, (1,), 1, 0) for c in range(6)]
     routes, dropped = route_week(problem, visits, SearchBudget(time_s=0.6), seed=1, router=Spy())
