@@ -124,6 +124,36 @@ def cmd_codistribution(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_region(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from optimizer.planning import region
+    from optimizer.planning.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    overrides = {"iterations": args.iterations or None}
+    if args.time_limit is not None:
+        overrides["time_limit_s"] = args.time_limit
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    scenario = replace(scenario, **overrides)
+    only = [c.strip() for c in args.counties.split(",") if c.strip()] if args.counties else None
+    counties = region.load_counties(args.data or region.DEFAULT_REGION_DIR, only)
+    if args.scheduler is None:
+        where = "a local process pool"
+    else:
+        where = "a Dask LocalCluster" if args.scheduler == "local" else f"the Dask scheduler at {args.scheduler}"
+    print(f"ruralpost region: {len(counties)} counties, scenario {scenario.name} ({scenario.design}), "
+          f"{scenario.iterations} iterations each, on {where}")  # fmt: skip
+    out = Path(args.out)
+    rows = region.run_region(scenario, counties, out, scheduler=args.scheduler, jobs=args.jobs, resume=args.resume,
+                             progress=region.print_progress)  # fmt: skip
+    region.write_region(out, rows, scenario, counties)
+    ok = sum(str(r.get("status", "")).startswith("ok") for r in rows)
+    print(f"{ok} of {len(rows)} counties planned; wrote region.csv, region.md, region_map.html, counties/ to {out}")
+    return 0
+
+
 def cmd_cvrp(args: argparse.Namespace) -> int:
     from optimizer.classic.cvrplib import check_cvrp, read_cvrp, write_solution
     from optimizer.classic.solve import solve_cvrp
@@ -226,6 +256,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=int, help="search iterations per plan (default: the scenario's, 40)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
     p.set_defaults(func=cmd_codistribution)
+
+    p = sub.add_parser(
+        "region", help="plan every county of a region data set (local pool or Dask cluster), resumable",
+        description="Plan every county of a region folder (counties.csv and one data folder per county code) with "
+        "one scenario; write region.csv, region.md, region_map.html and counties/<code>/.",
+    )  # fmt: skip
+    p.add_argument("data", nargs="?", help="region folder (default: the Inner Mongolia data set that ships)")
+    p.add_argument("--out", default="out/region", help="output folder (default: out/region)")
+    p.add_argument("--scenario", help="scenario TOML applied to every county (fleet scaled by service points)")
+    p.add_argument("--counties", help="comma-separated county codes (default: all)")
+    p.add_argument("--scheduler", help="'local' (a Dask LocalCluster) or a Dask scheduler address tcp://HOST:PORT "
+                   "(default: a local process pool)")  # fmt: skip
+    p.add_argument("--jobs", type=int, help="processes or Dask workers started here (default: the machine's cores)")
+    p.add_argument("--time-limit", type=float, help="search time cap per county in seconds (default: the scenario's)")
+    p.add_argument("--iterations", type=int, default=10, help="search iterations per county (default 10)")
+    p.add_argument("--seed", type=int, help="run seed; each county's seed derives from it and its code (default 0)")
+    p.add_argument("--resume", action="store_true", help="run only the counties missing in region.progress.jsonl")
+    p.set_defaults(func=cmd_region)
 
     p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
     p.add_argument("instance")

@@ -56,6 +56,7 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
         for s in line.stops[1:-1]:
             colour_of[(line.day, s)] = line.colour
     villages = {v.id: v for v in ds.villages}
+    missed = set(run.result.plan.unserved)
     for c, client in enumerate(run.problem.clients):
         v = villages.get(client.id)
         if v is None:  # a station's town-seat counter: the station's own marker shows it
@@ -67,14 +68,18 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
             status = (
                 "位置为估算 estimated position" if v is None or v.coord_estimated else "位置已核实 surveyed position"
             )
-            popup = (f"<b>{client.name}</b><br>{client.name_pinyin}<br>送 {down} 件 / 收 {up} 件 "
+            lost = (c, d) in missed
+            state = (f"<b style='color:#c00'>{DAY_ZH[d]} 未服务 MISSED: no run makes this visit</b><br>" if lost
+                     else f"{DAY_ZH[d]} {WEEKDAY_NAMES[d]}: ")  # fmt: skip
+            popup = (f"<b>{client.name}</b><br>{client.name_pinyin}<br>{state}送 {down} 件 / 收 {up} 件 "
                      f"(down/up parcels)<br>配送日 days: {when}<br><i>{status}</i>")  # fmt: skip
             est = v is None or v.coord_estimated
             folium.CircleMarker(
-                [v.lat, v.lon] if v else [ds.centre.lat, ds.centre.lon], radius=6,
-                color=colour_of.get((d, client.id), "#000"), weight=2, dash_array="3 3" if est else None,
+                [v.lat, v.lon] if v else [ds.centre.lat, ds.centre.lon], radius=9 if lost else 6,
+                color="#c00" if lost else colour_of.get((d, client.id), "#000"), weight=3 if lost else 2,
+                dash_array="3 3" if est else None,
                 fill=True, fill_opacity=0.25 if est else 0.9, popup=folium.Popup(popup, max_width=260),
-                tooltip=f"{client.name} {client.name_pinyin} ({client.id})",
+                tooltip=f"{client.name} {client.name_pinyin} ({client.id})" + (" 未服务 MISSED" if lost else ""),
             ).add_to(days[d])  # fmt: skip
     depots = folium.FeatureGroup(name="中心与站点 centre and stations").add_to(fmap)
     for s in (ds.centre, *ds.stations):

@@ -49,5 +49,13 @@ def write_sheets(run: PlanRun, folder: Path) -> None:
         (folder / name).write_text(page, encoding="utf-8")
         links.append(f"<li><a href='{name}'>{DAY_ZH[day]} day {day} · {html.escape(vehicle)}</a></li>")
     index = f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><style>{_STYLE}</style></head><body>"
-    index += f"<h1>派送单 Route sheets — {html.escape(run.scenario.name)}</h1><ul>{''.join(links)}</ul></body></html>"
+    index += f"<h1>派送单 Route sheets — {html.escape(run.scenario.name)}</h1><ul>{''.join(links)}</ul>"
+    if run.result.plan.unserved:
+        clients = run.problem.clients
+        missed = "".join(
+            f"<li>{DAY_ZH[d]} (day {d}): {html.escape(clients[c].name)} ({html.escape(clients[c].id)})</li>"
+            for c, d in run.result.plan.unserved
+        )
+        index += f"<h2 class='note'>未服务 Missed visits — on no sheet</h2><ul>{missed}</ul>"
+    index += "</body></html>"
     (folder / "index.html").write_text(index, encoding="utf-8")

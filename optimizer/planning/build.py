@@ -16,7 +16,7 @@ import numpy as np
 
 import network
 from optimizer.errors import InputError
-from optimizer.model import Client, Depot, Problem, VehicleType
+from optimizer.model import Client, Depot, Problem, VehicleType, default_patterns
 from optimizer.planning.costs import (
     TRUNK_YUAN_PER_DAY,
     TRUNK_YUAN_PER_KM,
@@ -176,12 +176,43 @@ def town_seat_counters(dataset: DataSet, matrices: Matrices, policy: Policy) -> 
     )  # fmt: skip
 
 
-def _counter_visits(counter: TownSeatCounter, policy: Policy, capacity: int) -> int:
-    """Visits a week to a station's counter: the policy's, raised so that no visit carries more than
-    ``max_parcels_per_visit`` (or a van's ``capacity``), within the working days."""
+def _largest_share(visits: int, days: Sequence[int], period: int = 7) -> float:
+    """The largest share of a week's parcels one visit carries, over the evenly spaced patterns of ``visits``."""
+    worst = 0.0
+    for pattern in default_patterns(visits, days):
+        ordered = sorted(pattern)
+        gaps = [(d - ordered[i - 1]) % period or period for i, d in enumerate(ordered)]
+        worst = max(worst, max(gaps) / period)
+    return worst
+
+
+def _counter_clients(
+    counter: TownSeatCounter, dataset: DataSet, index: int, policy: Policy, capacity: int
+) -> list[Client]:
+    """A station's counter as van stops (direct design): visits a week raised so that no visit carries more than
+    ``max_parcels_per_visit`` or a van's ``capacity``, within the working days; a counter that needs more than a van
+    on every working day is split into that many stops at the station (same id, "part k/n" in the name)."""
+    station = next(s for s in dataset.stations if s.id == counter.place_id)
     limit = min(policy.max_parcels_per_visit or capacity, capacity)
-    need = math.ceil(max(counter.down, counter.up) / limit) if limit > 0 else 1
-    return max(1, min(max(policy.visits_per_week, need), len(policy.days)))
+    weekly = max(counter.down, counter.up)
+    days = len(policy.days)
+    first = max(1, min(policy.visits_per_week, days))
+    parts, visits = 1, days
+    while True:  # the fewest stops, then the fewest visits, at which no visit carries more than the limit
+        fits = [v for v in range(first, days + 1) if weekly / parts * _largest_share(v, policy.days) <= limit + 1e-9]
+        if fits:
+            visits = fits[0]
+            break
+        parts += 1
+    return [
+        Client(
+            id=station.id, name=station.name + (f" ({k}/{parts})" if parts > 1 else ""),
+            name_pinyin=station.name_pinyin, index=index, delivery=counter.down / parts, pickup=counter.up / parts,
+            visits_per_week=visits,
+            service_minutes=policy.service_minutes, service_minutes_per_parcel=policy.service_minutes_per_parcel,
+        )
+        for k in range(1, parts + 1)
+    ]  # fmt: skip
 
 
 def visits_for(village: Village, policy: Policy, max_visits: int, depot_km: float = 0.0) -> int:
@@ -253,18 +284,13 @@ def build_problem(
         for v in dataset.service_points
     )
     if design == "direct":
-        stations = {s.id: s for s in dataset.stations}
+        capacity = max(vt.capacity for vt in types)
         clients += tuple(
-            Client(
-                id=counter.place_id, name=stations[counter.place_id].name,
-                name_pinyin=stations[counter.place_id].name_pinyin, index=row[counter.place_id],
-                delivery=counter.down, pickup=counter.up,
-                visits_per_week=_counter_visits(counter, policy, max(vt.capacity for vt in types)),
-                service_minutes=policy.service_minutes, service_minutes_per_parcel=policy.service_minutes_per_parcel,
-            )
+            part
             for counter in town_seat_counters(dataset, matrices, policy)
-            if counter.place_id in stations
-        )  # fmt: skip
+            if counter.place_id != dataset.centre.id
+            for part in _counter_clients(counter, dataset, row[counter.place_id], policy, capacity)
+        )
     problem = Problem(
         depots=depots,
         vehicle_types=tuple(types),

@@ -94,7 +94,8 @@ def _run_case(scenario: Scenario, out: Path | None = None) -> dict:
     due = sum(len(p or ()) for p in run.result.plan.patterns)
     return {
         "case": scenario.name, "design": scenario.design,
-        "vehicles_available": sum(vt.count for vt in run.problem.vehicle_types),
+        "vehicles_available": sum(vt.count for vt in run.problem.vehicle_types) + (run.trunk.vehicle.count
+                                                                                   if run.trunk else 0),
         **{key: k[key] for key in ("fleet_size", "vehicles_used", "vehicle_days", "total_km", "total_cost",
                                    "fleet_cost", "route_cost", "trunk_cost", "penalty_cost", "monthly_cost",
                                    "driver_hours", "cost_per_parcel", "parcels_per_week", "unserved",

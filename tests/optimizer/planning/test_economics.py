@@ -152,3 +152,21 @@ def test_the_default_plan_needs_no_more_vans_than_its_van_days_spread_over_the_w
     printed = capsys.readouterr().out
     for key in ("fleet_size", "vehicle_days", "total_cost", "monthly_cost"):
         assert key in printed
+
+
+def test_missed_visits_are_marked_missed_in_every_output(tmp_path):
+    """One van and a price per missed visit: the plan is a result, and every output says which visits it misses."""
+    path = tmp_path / "one-van.toml"
+    path.write_text("[[fleet]]\ncount = 1\n\n[policy]\nunserved_penalty = 500.0\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["plan", "--scenario", str(path), "--out", str(out), "--iterations", "1"]) == 0
+    doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert doc["unserved"] and doc["key_figures"]["penalty_cost"] == 500.0 * len(doc["unserved"])
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert summary.count("未服务 MISSED") >= 2 * len(doc["unserved"])  # the missed list and the village table
+    index = (out / "sheets" / "index.html").read_text(encoding="utf-8")
+    assert index.count("<li>") - len(list((out / "sheets").glob("day*.html"))) == len(doc["unserved"])
+    assert "未服务 MISSED" in (out / "map.html").read_text(encoding="utf-8")
+    with open(out / "routes.csv", encoding="utf-8") as fh:
+        visited = {(r["stop_id"], r["day"]) for r in csv.DictReader(fh)}
+    assert not {(u["id"], str(u["day"])) for u in doc["unserved"]} & visited

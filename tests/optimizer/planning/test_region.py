@@ -1,0 +1,58 @@
+"""Region runs: counties planned through the local process pool and through a Dask cluster give the same table."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from optimizer.cli import main
+from optimizer.errors import InputError
+from optimizer.planning.region import DEFAULT_REGION_DIR, PROGRESS, REGION_COLUMNS, load_counties
+
+COUNTIES = "150103,150205,150121"  # three small counties of three sizes
+
+
+def _table(out):
+    with open(out / "region.csv", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames[: len(REGION_COLUMNS)] == REGION_COLUMNS
+        return list(reader)
+
+
+def test_a_region_run_is_the_same_on_the_local_pool_and_on_dask(tmp_path):
+    pytest.importorskip("distributed")
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    args = ["--counties", COUNTIES, "--iterations", "1", "--jobs", "2"]
+    assert main(["region", "--out", str(local), *args]) == 0
+    assert main(["region", "--out", str(dask), "--scheduler", "local", *args]) == 0
+    rows = _table(local)
+    assert [r["county_code"] for r in rows] == COUNTIES.split(",")
+    assert (local / "region.csv").read_bytes() == (dask / "region.csv").read_bytes()
+    for r in rows:
+        assert r["status"] == "ok", r["status"]
+        doc = json.loads((local / "counties" / r["county_code"] / "plan.json").read_text(encoding="utf-8"))
+        assert doc["check"]["ok"] and doc["key_figures"]["fleet_size"] == int(r["fleet_size"])
+    assert "全区" in (local / "region.md").read_text(encoding="utf-8")
+    assert "counties/150103/summary.md" in (local / "region_map.html").read_text(encoding="utf-8")
+
+
+def test_resume_runs_only_what_is_missing(tmp_path, capsys):
+    out = tmp_path / "r"
+    args = ["region", "--out", str(out), "--counties", "150103", "--iterations", "1", "--jobs", "1"]
+    assert main(args) == 0
+    lines = (out / PROGRESS).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    assert main([*args[:4], "150103,150205", *args[5:], "--resume"]) == 0
+    lines = (out / PROGRESS).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["row"]["county_code"] for x in lines] == ["150103", "150205"]  # 150103 not run again
+    assert [r["county_code"] for r in _table(out)] == ["150103", "150205"]
+
+
+def test_unknown_counties_and_folders_are_named():
+    with pytest.raises(InputError, match="unknown county code"):
+        load_counties(DEFAULT_REGION_DIR, ["999999"])
+    with pytest.raises(InputError, match="region folder not found"):
+        load_counties(DEFAULT_REGION_DIR / "nowhere")
+    assert len(load_counties(DEFAULT_REGION_DIR)) == 101
