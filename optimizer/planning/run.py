@@ -1,4 +1,7 @@
-"""Run a scenario end to end: data -> road matrices -> problem -> solve -> checked plan."""
+"""Run a scenario end to end: data -> road matrices -> problem -> solve -> checked plan.
+
+Raises ``InputError`` for bad input and ``InfeasibleError`` (naming the villages) when the plan found leaves
+required visits out, so no caller writes such a plan as if it were one."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from optimizer.planning.build import Matrices, build_problem, facility_matrices
 from optimizer.planning.dataset import DataSet, load_dataset
 from optimizer.planning.scenario import Scenario
 from optimizer.solver.search import Progress, SolveParams, solve
+from optimizer.validate import require_served
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,11 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
         policy=scenario.policy,
         trunk=scenario.trunk,
     )
-    params = SolveParams(time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed)
+    try:
+        params = SolveParams(time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed)
+    except ValueError as exc:
+        raise InputError(f"{scenario.source or 'scenario'}: solver: {exc}") from exc
     result = solve(problem, params, progress)
-    return PlanRun(scenario, dataset, matrices, problem, result, check(problem, result.plan), graph)
+    report = check(problem, result.plan)
+    require_served(problem, result, report)  # a plan missing required visits is an error, never an output
+    return PlanRun(scenario, dataset, matrices, problem, result, report, graph)
