@@ -79,6 +79,8 @@ def read_cvrp(path: str | Path) -> CvrpInstance:
                     depots.append(int(parts[0]))
             else:
                 raise InputError(f"{path}, line {lineno}: unexpected text {line!r}")
+        except InputError:
+            raise
         except (ValueError, IndexError) as exc:
             raise InputError(f"{path}, line {lineno}: cannot read {line!r} in {section}") from exc
     if header.get("EDGE_WEIGHT_TYPE", "EUC_2D") != "EUC_2D":
