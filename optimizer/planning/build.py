@@ -179,8 +179,11 @@ def visits_for(village: Village, policy: Policy, max_visits: int, depot_km: floa
     if policy.max_parcels_per_visit:
         weekly = max(village.parcels_down_per_week, village.parcels_up_per_week) * policy.volume_factor
         needed = math.ceil(weekly / policy.max_parcels_per_visit)
-        if needed > visits:
-            visits, key = needed, f"policy.max_parcels_per_visit ({village.id}: {weekly:g} parcels a week)"
+        if needed > max_visits:  # a target, not a rule: daily visits at most, and said so
+            log.warning("%s: %g parcels a week need %d visits for max_parcels_per_visit = %d; planned %d (daily)",
+                        village.id, weekly, needed, policy.max_parcels_per_visit, max_visits)  # fmt: skip
+            needed = max_visits
+        visits = max(visits, needed)
     if visits > max_visits:  # never capped silently: the plan would not be what the scenario says
         raise InputError(f"{key}: {visits} visits a week cannot fit the {max_visits} working days")
     return visits

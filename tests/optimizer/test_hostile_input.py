@@ -126,7 +126,6 @@ def test_nan_and_infinity_in_a_scenario(tmp_path, capsys, key, value):
         ("[policy]\ndays = [1, 3, 5]\nvisits_per_week = 4\n", "cannot fit the 3 working days"),
         ("[policy]\nremote_km = 60.0\nremote_visits_per_week = 7\n", "policy.remote_visits_per_week: 7 visits"),
         (f"[policy.visits_by_village]\n{_village_id()} = 7\n", f"visits_by_village.{_village_id()}: 7 visits"),
-        ("[policy]\nmax_parcels_per_visit = 10\n", "policy.max_parcels_per_visit"),
         ("[policy]\nremote_visits_per_week = 1\n", "remote_km and remote_visits_per_week work together"),
         ("[policy]\nremote_km = 50.0\n", "remote_km and remote_visits_per_week work together"),
         ("[policy.patterns_by_village]\n" + _village_id() + " = [[1, 7]]\n", "are not working days"),
