@@ -4,8 +4,8 @@ Public API: the model (``Problem``, ``Depot``, ``VehicleType``, ``Client``), ``s
 results (``Plan``, ``Route``, ``Result``, ``Stats``), the independent ``check`` and the error family.
 
 Layers, bottom up (a package imports only those below it): ``errors``, ``files`` (used by ``network`` too);
-``model``; ``check`` and ``routing``; ``solver``; ``classic`` and ``planning`` (with ``network``); ``outputs``;
-``cli``. Names here load on first use, so ``import optimizer.errors`` stays cheap for ``network``.
+``model``; ``check``, ``validate`` and ``routing``; ``solver``; ``classic`` and ``planning`` (with ``network``);
+``outputs``; ``cli``. Names here load on first use, so ``import optimizer.errors`` stays cheap for ``network``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ arithmetic, so a bug in the search's bookkeeping cannot hide here.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass, field
 
 from optimizer.model.problem import Problem, client_patterns, visit_loads
@@ -122,3 +124,14 @@ def check(problem: Problem, plan: Plan, *, tolerance: float = 1e-6) -> CheckRepo
     for t, vt in enumerate(problem.vehicle_types):
         cost += vt.fixed_cost_per_week * max((n for (_, k), n in runs_on.items() if k == t), default=0)
     return CheckReport(bad, cost, km_total)
+
+
+class _CallableModule(types.ModuleType):
+    """``from optimizer import check`` gives this module once ``optimizer.check`` has been imported (the import
+    system binds a package's submodule over the package's name); calling it calls ``check``."""
+
+    def __call__(self, problem: Problem, plan: Plan, *, tolerance: float = 1e-6) -> CheckReport:
+        return check(problem, plan, tolerance=tolerance)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,17 +1,45 @@
 """The ``ruralpost`` command: a thin layer over ``network`` and ``optimizer``.
 
-Bad input ends with one line naming the file, key or id, and exit status 2 (no traceback).
+Exit status: 0 done; 2 bad input or no feasible plan, with one line ``ruralpost: error: ...`` naming the file, line,
+key or village (no traceback); 130 interrupted (Ctrl-C). Output paths are checked before any work. Only the
+standard library's lightest modules load before ``main`` can catch Ctrl-C.
 """
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from optimizer.errors import RuralpostError
+from optimizer.errors import InfeasibleError, InputError, RuralpostError
+
+if TYPE_CHECKING:
+    import argparse
+
+MAX_REASONS = 5  # reasons of an infeasible problem shown on the error line
+
+
+def _seconds(value: float | None, option: str) -> float | None:
+    """A time limit from the command line: a finite number of seconds above 0 (None: not given)."""
+    if value is not None and not (value == value and 0 < value < float("inf")):
+        raise InputError(f"{option} {value:g}: must be a positive number of seconds")
+    return value
+
+
+def _whole(value: int | None, option: str, minimum: int) -> int | None:
+    if value is not None and value < minimum:
+        raise InputError(f"{option} {value}: must be at least {minimum}")
+    return value
+
+
+def one_line(exc: RuralpostError) -> str:
+    """The error as the one line the command prints: an infeasible problem's first reasons and how many more."""
+    if isinstance(exc, InfeasibleError):
+        shown = "; ".join(exc.problems[:MAX_REASONS])
+        more = len(exc.problems) - MAX_REASONS
+        return f"no feasible plan: {shown}" + (f"; and {more} more" if more > 0 else "")
+    return " ".join(line.strip() for line in str(exc).splitlines())
 
 
 def _progress(seconds: float, cost: float, iteration: int, unplaced: int) -> None:
@@ -22,12 +50,16 @@ def _progress(seconds: float, cost: float, iteration: int, unplaced: int) -> Non
 def cmd_plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from optimizer.files import check_output_folder
     from optimizer.outputs import write_all
     from optimizer.outputs.labels import quality_note
     from optimizer.outputs.tables import key_figures
     from optimizer.planning.run import run_scenario
-    from optimizer.planning.scenario import load_scenario
+    from optimizer.planning.scenario import check_solver, load_scenario
 
+    check_output_folder(args.out)
+    _seconds(args.time_limit, "--time-limit")
+    _whole(args.iterations, "--iterations", 0)
     scenario = load_scenario(args.scenario)
     overrides = {}
     if args.time_limit is not None:
@@ -38,7 +70,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         overrides["iterations"] = args.iterations or None
     if args.graph is not None:
         overrides["graph"] = Path(args.graph)
-    scenario = replace(scenario, **overrides)
+    scenario = check_solver(replace(scenario, **overrides))
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
     written = write_all(run, args.out)
@@ -67,19 +99,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     import os
 
-    from optimizer.files import write_text_atomic
+    from optimizer.files import check_output_folder
+    from optimizer.outputs.commit import commit_outputs
     from optimizer.planning.sweep import comparison_csv, comparison_markdown, load_sweep, run_sweep
 
+    check_output_folder(args.out)
+    _whole(args.jobs, "--jobs", 1)
     cases = load_sweep(args.file)
     jobs = args.jobs or os.cpu_count() or 1
     print(f"ruralpost sweep: {len(cases)} cases from {args.file} on {min(jobs, len(cases))} processes")
     rows = run_sweep(cases, jobs=jobs, out=args.out)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     title = f"Sweep: {Path(args.file).stem}"
-    for name, text in (("sweep.csv", comparison_csv(rows)), ("sweep.md", comparison_markdown(rows, title))):
-        write_text_atomic(out / name, text)
-    print(comparison_markdown(rows, title))
+    texts = {"sweep.csv": comparison_csv(rows), "sweep.md": comparison_markdown(rows, title)}
+    commit_outputs(
+        out, {name: (lambda path, text=text: path.write_text(text, encoding="utf-8")) for name, text in texts.items()}
+    )
+    print(texts["sweep.md"])
     print(f"wrote sweep.csv, sweep.md and each case's plan (cases/<case>/) to {out}")
     return 0
 
@@ -89,11 +125,12 @@ def cmd_codistribution(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from optimizer.errors import InfeasibleError
-    from optimizer.files import write_text_atomic
+    from optimizer.files import check_output_folder, write_text_atomic
     from optimizer.planning import codistribution as co
     from optimizer.planning.scenario import load_scenario
     from optimizer.planning.sweep import run_sweep
 
+    check_output_folder(args.out)
     scenario = load_scenario(args.scenario)
     overrides = {}
     if args.time_limit is not None:
@@ -127,9 +164,11 @@ def cmd_codistribution(args: argparse.Namespace) -> int:
 def cmd_region(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from optimizer.files import check_output_folder
     from optimizer.planning import region
     from optimizer.planning.scenario import load_scenario
 
+    check_output_folder(args.out)
     scenario = load_scenario(args.scenario)
     overrides = {"iterations": args.iterations or None}
     if args.time_limit is not None:
@@ -158,7 +197,11 @@ def cmd_cvrp(args: argparse.Namespace) -> int:
     from optimizer.classic.cvrplib import check_cvrp, read_cvrp, write_solution
     from optimizer.classic.solve import solve_cvrp
     from optimizer.errors import SolverError
+    from optimizer.files import check_output_file
 
+    _seconds(args.time_limit, "--time-limit")
+    if args.out:
+        check_output_file(args.out)
     instance = read_cvrp(args.instance)
     start = time.perf_counter()
     routes, cost = solve_cvrp(instance, time_limit_s=args.time_limit, seed=args.seed, engine=args.engine)
@@ -176,19 +219,27 @@ def cmd_cvrp(args: argparse.Namespace) -> int:
 def cmd_pvrp(args: argparse.Namespace) -> int:
     from optimizer.check import check
     from optimizer.classic.pvrp import read_pvrp, write_res
+    from optimizer.files import check_output_file
     from optimizer.solver import SolveParams, solve
+    from optimizer.validate import require_served
 
+    _seconds(args.time_limit, "--time-limit")
+    _whole(args.iterations, "--iterations", 1)
+    if args.out:
+        check_output_file(args.out)
     instance = read_pvrp(args.instance)
     problem = instance.to_problem()
-    params = SolveParams(time_limit_s=args.time_limit, iterations=args.iterations, seed=args.seed)
+    try:
+        params = SolveParams(time_limit_s=args.time_limit, iterations=args.iterations, seed=args.seed)
+    except ValueError as exc:  # SolveParams names the field and what is allowed
+        raise InputError(str(exc)) from exc
     result = solve(problem, params, _progress if args.verbose else None)
     report = check(problem, result.plan)
-    if not report.ok:
-        print(f"{instance.name}: no feasible plan found: {'; '.join(report.violations[:3])}", file=sys.stderr)
+    require_served(problem, result, report)
     if args.out:
         write_res(args.out, problem, result.plan)
     print(f"{instance.name}: cost {report.cost:.2f} ({result.iterations} iterations, {result.runtime_s:.1f} s)")
-    return 0 if report.ok else 1
+    return 0
 
 
 def cmd_network_download(args: argparse.Namespace) -> int:
@@ -206,22 +257,29 @@ def cmd_network_download(args: argparse.Namespace) -> int:
 
 def cmd_network_export(args: argparse.Namespace) -> int:
     import network
+    from optimizer.files import check_output_folder
+    from optimizer.outputs.commit import commit_outputs
     from optimizer.planning.build import facility_matrices
     from optimizer.planning.dataset import load_dataset
 
+    out = check_output_folder(args.out)
     dataset = load_dataset(args.data)
     graph = network.load_graph(args.graph) if args.graph else None
     matrices = facility_matrices(dataset, graph)
-    out = Path(args.out)
-    network.write_matrix_csv(out / "matrix_km.csv", matrices.ids, matrices.km, note=matrices.label)
-    network.write_matrix_csv(out / "matrix_minutes.csv", matrices.ids, matrices.minutes, note=matrices.label)
+    writers = {
+        name: (lambda path, m=m: network.write_matrix_csv(path, matrices.ids, m, note=matrices.label))
+        for name, m in (("matrix_km.csv", matrices.km), ("matrix_minutes.csv", matrices.minutes))
+    }
     if graph is not None:
-        network.write_geodataframe(network.edges_frame(graph), out / "roads.gpkg")
+        writers["roads.gpkg"] = lambda path: network.write_geodataframe(network.edges_frame(graph), path)
+    commit_outputs(out, writers, owned=("matrix_km.csv", "matrix_minutes.csv", "roads.gpkg"))
     print(f"wrote matrices ({matrices.label}) to {out}")
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
+    import argparse
+
     top = argparse.ArgumentParser(
         prog="ruralpost", description="Rural parcel-delivery route planner (OpenStreetMap + periodic VRP)."
     )
@@ -311,12 +369,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    """Run the command; returns the exit status (0 done, 2 bad input or no feasible plan, 130 interrupted)."""
     try:
+        import logging
+
+        args = parser().parse_args(argv)
+        level = logging.INFO if args.verbose else logging.WARNING
+        logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+        logging.captureWarnings(True)  # a library's RuntimeWarning is logged, not printed before the error line
         return args.func(args)
     except RuralpostError as exc:
-        print(f"ruralpost: error: {exc}", file=sys.stderr)
+        print(f"ruralpost: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ruralpost: interrupted; earlier outputs are unchanged", file=sys.stderr)

@@ -35,7 +35,8 @@ def _euc2d(coords: np.ndarray) -> np.ndarray:
 
 
 def read_cvrp(path: str | Path) -> CvrpInstance:
-    """Read a CVRPLIB ``.vrp`` file (EUC_2D, one depot). Raises ``InputError`` naming the file and line."""
+    """Read a CVRPLIB ``.vrp`` file (EUC_2D, one depot). Raises ``InputError`` naming the file and line: node lines
+    beyond or short of ``DIMENSION``, a node given twice, a negative demand, no customer, a bad capacity."""
     path = Path(path)
     lines = read_lines(path)
     header: dict[str, str] = {}
@@ -59,15 +60,27 @@ def read_cvrp(path: str | Path) -> CvrpInstance:
             continue
         parts = line.split()
         try:
-            if section == "NODE_COORD_SECTION":
-                coords[int(parts[0])] = (float(parts[1]), float(parts[2]))
-            elif section == "DEMAND_SECTION":
-                demand[int(parts[0])] = int(parts[1])
+            if section in ("NODE_COORD_SECTION", "DEMAND_SECTION"):
+                node = int(parts[0])
+                table = coords if section == "NODE_COORD_SECTION" else demand
+                if node in table:
+                    raise InputError(f"{path}, line {lineno}: node {node} given twice in {section}")
+                if section == "NODE_COORD_SECTION":
+                    xy = (float(parts[1]), float(parts[2]))
+                    if not all(map(math.isfinite, xy)):
+                        raise InputError(f"{path}, line {lineno}: node {node} coordinates must be finite numbers")
+                    coords[node] = xy
+                else:
+                    demand[node] = int(parts[1])
+                    if demand[node] < 0:
+                        raise InputError(f"{path}, line {lineno}: node {node} demand {demand[node]} is negative")
             elif section == "DEPOT_SECTION":
                 if int(parts[0]) != -1:
                     depots.append(int(parts[0]))
             else:
                 raise InputError(f"{path}, line {lineno}: unexpected text {line!r}")
+        except InputError:
+            raise
         except (ValueError, IndexError) as exc:
             raise InputError(f"{path}, line {lineno}: cannot read {line!r} in {section}") from exc
     if header.get("EDGE_WEIGHT_TYPE", "EUC_2D") != "EUC_2D":
@@ -79,13 +92,24 @@ def read_cvrp(path: str | Path) -> CvrpInstance:
         dim, capacity = int(header["DIMENSION"]), int(header["CAPACITY"])
     except ValueError as exc:
         raise InputError(f"{path}: DIMENSION and CAPACITY must be integers") from exc
+    if dim < 2:
+        raise InputError(f"{path}: DIMENSION {dim}: needs the depot and at least one customer (2 or more)")
+    if capacity < 1:
+        raise InputError(f"{path}: CAPACITY {capacity}: must be at least 1")
     ids = list(range(1, dim + 1))
+    extra = sorted((set(coords) | set(demand)) - set(ids))
+    if extra:
+        raise InputError(
+            f"{path}: node(s) {extra[:5]} beyond DIMENSION {dim} ({len(extra)} more node lines than it says)"
+        )
     missing = [i for i in ids if i not in coords or i not in demand]
     if missing:
         raise InputError(f"{path}: truncated: no coordinates or demand for node(s) {missing[:5]} of {dim}")
     depot = depots[0] if depots else 1
     if len(depots) > 1:
         raise InputError(f"{path}: {len(depots)} depots; only single-depot CVRP is supported")
+    if depot not in ids:
+        raise InputError(f"{path}: DEPOT_SECTION names node {depot}, not one of 1..{dim}")
     order = [depot] + [i for i in ids if i != depot]
     xy = np.array([coords[i] for i in order], dtype=float)
     dem = np.array([demand[i] for i in order], dtype=np.int64)

@@ -84,6 +84,8 @@ def _numbers(path: Path, lineno: int, line: str, count: int | None = None) -> li
         values = [float(x) for x in line.split()]
     except ValueError as exc:
         raise InputError(f"{path}, line {lineno}: not numbers: {line.strip()!r}") from exc
+    if not all(map(math.isfinite, values)):
+        raise InputError(f"{path}, line {lineno}: not finite numbers: {line.strip()!r}")
     if count is not None and len(values) < count:
         raise InputError(f"{path}, line {lineno}: expected {count} numbers, found {len(values)}")
     return values
@@ -99,12 +101,24 @@ def read_pvrp(path: str | Path) -> PvrpInstance:
     kind, m, n, t = (int(x) for x in _numbers(path, lineno, head, 4)[:4])
     if kind != 1:
         raise InputError(f"{path}, line {lineno}: problem type {kind}; only type 1 (PVRP) is supported")
+    for name, value in (("m (vehicles a day)", m), ("n (customers)", n), ("t (days)", t)):
+        if value < 1:
+            raise InputError(f"{path}, line {lineno}: {name} = {value}; must be at least 1")
     if len(lines) < 1 + t + n + 1:
         raise InputError(f"{path}: truncated: expected {t} day lines and {n + 1} node lines, found {len(lines) - 1}")
+    if len(lines) > 1 + t + n + 1:
+        raise InputError(
+            f"{path}: the header says n = {n} customers ({t} day lines and {n + 1} node lines), the file has "
+            f"{len(lines) - 1} lines after it"
+        )
     days = [_numbers(path, i, s, 2)[:2] for i, s in lines[1 : 1 + t]]
     if any(d != days[0] for d in days):
         raise InputError(f"{path}: day lines differ; only the same D and Q on every day is supported")
     duration, capacity = days[0]
+    if duration < 0 or capacity < 1:
+        raise InputError(
+            f"{path}, line {lines[1][0]}: D = {duration:g} must be at least 0, Q = {capacity:g} at least 1"
+        )
     xy, service, demand, freq, combos = [], [], [], [], []
     for expected, (i, s) in enumerate(lines[1 + t : 2 + t + n]):
         v = _numbers(path, i, s, 7 if expected else 3)
@@ -121,6 +135,9 @@ def read_pvrp(path: str | Path) -> PvrpInstance:
         pops = {bin(c).count("1") for c in codes}
         if len(pops) != 1 or any(c <= 0 or c >= 1 << t for c in codes):
             raise InputError(f"{path}, line {i}: customer {expected} has invalid combination codes {codes}")
+        if v[3] < 0 or v[4] < 0:
+            raise InputError(f"{path}, line {i}: customer {expected}: service {v[3]:g} and demand {v[4]:g} must not "
+                             "be negative")  # fmt: skip
         service.append(v[3])
         demand.append(int(v[4]))
         freq.append(pops.pop())  # p11's customer 131 says f = 0: the codes' popcount is the frequency

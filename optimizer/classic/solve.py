@@ -51,10 +51,16 @@ def solve_cvrp(
     ``ortools``: the optimizer's routing engine (OR-Tools iterated local search). ``pyvrp``: PyVRP's hybrid
     genetic search (optional dependency), measured side by side in ``benchmarks/``.
     """
+    if not (time_limit_s > 0 and math.isfinite(time_limit_s)):
+        raise InputError(f"time limit {time_limit_s!r}: must be a positive number of seconds")
     if engine == "pyvrp":
-        routes = pyvrp_cvrp(
-            instance.coords, instance.distance, instance.demand, instance.capacity, time_limit_s=time_limit_s, seed=seed
-        )
+        try:
+            routes = pyvrp_cvrp(
+                instance.coords, instance.distance, instance.demand, instance.capacity, time_limit_s=time_limit_s,
+                seed=seed,
+            )  # fmt: skip
+        except (ValueError, RuntimeError, OverflowError) as exc:  # PyVRP's own checks of what we passed it
+            raise SolverError(f"{instance.name}: PyVRP refused the instance: {exc}") from exc
     elif engine == "ortools":
         problem = cvrp_problem(instance)
         visits = [DayVisit(i, int(instance.demand[i + 1]), 0) for i in range(instance.n_customers)]

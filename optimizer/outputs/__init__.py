@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from functools import partial
 from pathlib import Path
 
+from optimizer.files import json_text
 from optimizer.outputs.commit import Writer, commit_outputs
 from optimizer.outputs.geometry import run_lines
 from optimizer.outputs.gis import write_geojson, write_roads_used
@@ -22,7 +22,10 @@ from optimizer.outputs.summary import summary_markdown
 from optimizer.outputs.tables import ROUTE_COLUMNS, plan_document, route_rows
 from optimizer.planning.run import PlanRun
 
-__all__ = ["ROUTE_COLUMNS", "routes_csv", "write_all"]
+__all__ = ["PLAN_FILES", "ROUTE_COLUMNS", "routes_csv", "write_all"]
+
+# Every name a plan's output set may hold (``commit_outputs`` replaces them together).
+PLAN_FILES = ("map.html", "plan.json", "roads_used.geojson", "routes.csv", "routes.geojson", "sheets", "summary.md")
 
 
 def routes_csv(run: PlanRun) -> str:
@@ -44,7 +47,7 @@ def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[P
     lines = run_lines(run)
     writers: dict[str, Writer] = {
         "routes.csv": partial(_text, lambda: routes_csv(run)),
-        "plan.json": partial(_text, lambda: json.dumps(plan_document(run), ensure_ascii=False, indent=1)),
+        "plan.json": partial(_text, lambda: json_text(plan_document(run), indent=1)),
         "summary.md": partial(_text, lambda: summary_markdown(run)),
         "routes.geojson": partial(write_geojson, run, lines),
         "sheets": partial(write_sheets, run),
@@ -53,4 +56,4 @@ def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[P
         writers["map.html"] = partial(write_map, run, lines)
     if run.graph is not None:
         writers["roads_used.geojson"] = partial(write_roads_used, run, lines)
-    return commit_outputs(out, writers)
+    return commit_outputs(out, writers, owned=PLAN_FILES)

@@ -3,11 +3,11 @@ graph, ``roads_used.geojson`` (the road edges the runs use)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import network
+from optimizer.files import json_text
 from optimizer.outputs.geometry import RunLine
 from optimizer.outputs.labels import attribution, quality_note
 from optimizer.planning.run import PlanRun
@@ -41,7 +41,7 @@ def routes_geojson(run: PlanRun, lines: Sequence[RunLine]) -> dict:
 
 
 def write_geojson(run: PlanRun, lines: Sequence[RunLine], path: Path) -> None:
-    path.write_text(json.dumps(routes_geojson(run, lines), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json_text(routes_geojson(run, lines)), encoding="utf-8")
 
 
 def write_roads_used(run: PlanRun, lines: Sequence[RunLine], path: Path) -> None:

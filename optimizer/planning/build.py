@@ -7,8 +7,10 @@ to whichever of the centre and its station is nearer by road).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -27,7 +29,12 @@ from optimizer.planning.costs import (
 )  # fmt: skip
 from optimizer.planning.dataset import DataSet, Village
 
+log = logging.getLogger(__name__)
+
 DESIGNS = ("direct", "relay", "mixed")
+# A facility farther than this (km, great-circle) from every road of an OSM graph cannot be planned on it: the
+# graph does not cover the data set (another region's extract, a clip too tight, a graph without roads).
+SNAP_LIMIT_KM = 25.0
 WEEKDAYS = (1, 2, 3, 4, 5, 6)
 
 # Capacity and cost assumptions (ESTIMATES, reasoned in ``planning.costs``): a light van of ~8 m3 holds about 300
@@ -111,8 +118,42 @@ def facility_matrices(
     if graph is None:
         km, minutes = network.estimated_matrix(points, circuity=circuity)
         return Matrices(ids, km, minutes, True, network.ESTIMATE_LABEL)
-    km, minutes = network.travel_matrix(graph, points, names=[p.label for p in places])
+    check_coverage(graph, points, [p.label for p in places])
+    with _quiet_snap():  # a cold matrix snaps again: its warnings were given once, by check_coverage
+        km, minutes = network.travel_matrix(graph, points, names=[p.label for p in places])
     return Matrices(ids, km, minutes, False, "road distances from OpenStreetMap (shortest paths)")
+
+
+@contextlib.contextmanager
+def _quiet_snap() -> Iterator[None]:
+    snap_log = logging.getLogger("network.snap")
+    level = snap_log.level
+    snap_log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        snap_log.setLevel(level)
+
+
+def check_coverage(graph: nx.MultiDiGraph, points: Sequence[tuple[float, float]], names: Sequence[str]) -> None:
+    """Snap the facilities to ``graph``: ``InputError`` if it has no roads or any facility is more than
+    ``SNAP_LIMIT_KM`` from every road; else a warning for each one more than ``network.settings.snap_warn_km`` from
+    a road (the same whether the matrix is cached or not)."""
+    if graph.number_of_edges() == 0:
+        raise InputError(f"road graph: {graph.number_of_nodes()} nodes but no roads (edges); give one with roads")
+    with _quiet_snap():
+        snap = network.snap_points(graph, points, names)
+    far = np.flatnonzero(snap.distance_km > SNAP_LIMIT_KM)
+    if len(far):
+        nearest = far[np.argmin(snap.distance_km[far])]
+        raise InputError(
+            f"road graph: {len(far)} of {len(points)} facilities are more than {SNAP_LIMIT_KM:g} km from any road "
+            f"of it (nearest of them: {names[nearest]} at {snap.distance_km[nearest]:,.1f} km); the graph does not "
+            "cover the data set (another region's extract?)"
+        )
+    for i in snap.far:
+        log.warning("%s is %.1f km from the nearest mapped road node: its road distances are uncertain", names[i],
+                    snap.distance_km[i])  # fmt: skip
 
 
 def assign_depots(dataset: DataSet, matrices: Matrices, design: str) -> dict[str, str]:
@@ -220,11 +261,20 @@ def visits_for(village: Village, policy: Policy, max_visits: int, depot_km: floa
     visits = policy.visits_per_week
     if policy.remote_km is not None and policy.remote_visits_per_week and depot_km > policy.remote_km:
         visits = policy.remote_visits_per_week
-    visits = policy.visits_by_village.get(village.id, visits)
+    key = "policy.remote_visits_per_week" if visits != policy.visits_per_week else "policy.visits_per_week"
+    if village.id in policy.visits_by_village:
+        visits, key = policy.visits_by_village[village.id], f"policy.visits_by_village.{village.id}"
     if policy.max_parcels_per_visit:
         weekly = max(village.parcels_down_per_week, village.parcels_up_per_week) * policy.volume_factor
-        visits = max(visits, math.ceil(weekly / policy.max_parcels_per_visit))
-    return min(visits, max_visits)
+        needed = math.ceil(weekly / policy.max_parcels_per_visit)
+        if needed > max_visits:  # a target, not a rule: daily visits at most, and said so
+            log.warning("%s: %g parcels a week need %d visits for max_parcels_per_visit = %d; planned %d (daily)",
+                        village.id, weekly, needed, policy.max_parcels_per_visit, max_visits)  # fmt: skip
+            needed = max_visits
+        visits = max(visits, needed)
+    if visits > max_visits:  # never capped silently: the plan would not be what the scenario says
+        raise InputError(f"{key}: {visits} visits a week cannot fit the {max_visits} working days")
+    return visits
 
 
 def build_problem(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +158,13 @@ def _field(path: Path, line: int, row: dict[str, str], name: str, convert: Calla
         raise InputError(f"{path}, line {line}, field {name!r}: {raw!r} is not valid ({exc})") from exc
 
 
+def _volume(raw: str) -> float:
+    value = float(raw)
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return value
+
+
 def _flag(raw: str) -> bool:
     if raw in ("1", "true", "True", "yes"):
         return True
@@ -189,6 +197,11 @@ def _check_common(path: Path, line: int, row: dict[str, str], seen: dict[str, st
     if boundary is not None:
         tolerance_deg = BOUNDARY_TOLERANCE_KM / 111.0
         if boundary.distance(Point(lon, lat)) > tolerance_deg:
+            if _swapped(boundary).distance(Point(lon, lat)) <= tolerance_deg:
+                raise InputError(
+                    f"{path.parent / 'boundary.geojson'}: its coordinates are in (lat, lon) order; GeoJSON is "
+                    f"(lon, lat): swap them"
+                )
             raise InputError(
                 f"{path}, line {line}, fields 'lat'/'lon': {row['name']} ({pid}) at {lat}, {lon} lies outside "
                 f"the boundary polygon (lat/lon swapped?)"
@@ -196,27 +209,50 @@ def _check_common(path: Path, line: int, row: dict[str, str], seen: dict[str, st
     return lat, lon
 
 
+def _swapped(geometry: BaseGeometry) -> BaseGeometry:
+    from shapely.ops import transform
+
+    return transform(lambda x, y, z=None: (y, x), geometry)
+
+
 def load_boundary(path: Path) -> BaseGeometry:
-    """Read a GeoJSON Feature, FeatureCollection (union of features) or bare geometry in WGS84."""
+    """Read a GeoJSON Feature, FeatureCollection (union of features) or bare geometry in WGS84 (lon, lat).
+
+    It must be a non-empty Polygon or MultiPolygon with longitudes and latitudes in range; a (lat, lon) file whose
+    "latitudes" leave -90..90 is named as such.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("type") == "FeatureCollection":
             from shapely.ops import unary_union
 
-            return unary_union([shape(f["geometry"]) for f in data["features"]])
-        if data.get("type") == "Feature":
-            return shape(data["geometry"])
-        return shape(data)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            geometry = unary_union([shape(f["geometry"]) for f in data["features"]])
+        elif data.get("type") == "Feature":
+            geometry = shape(data["geometry"])
+        else:
+            geometry = shape(data)
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable GeoJSON polygon ({exc})") from exc
+    if geometry.is_empty:
+        raise InputError(f"{path}: no boundary in it (an empty geometry or FeatureCollection); delete the file to plan "
+                         "without a boundary check")  # fmt: skip
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise InputError(f"{path}: a {geometry.geom_type}, not the county's outline; give a Polygon or MultiPolygon")
+    west, south, east, north = geometry.bounds
+    if not all(map(math.isfinite, geometry.bounds)) or not (-180 <= west <= east <= 180):
+        raise InputError(f"{path}: longitudes outside -180..180 degrees")
+    if not -90 <= south <= north <= 90:
+        hint = " (it is in (lat, lon) order; GeoJSON is (lon, lat))" if -90 <= west <= east <= 90 else ""
+        raise InputError(f"{path}: latitudes outside -90..90 degrees{hint}")
+    return geometry
 
 
 def load_dataset(folder: str | Path | None = None) -> DataSet:
     """Load and check ``stations.csv``, ``villages.csv`` and ``boundary.geojson`` (optional) from ``folder``.
 
     Defaults to the Hangjin data in the repository. Raises ``InputError`` naming the file, line and field of the
-    first problem: missing column, duplicate or empty id, empty name, bad or out-of-boundary coordinate,
-    non-positive volume.
+    first problem: missing column, duplicate or empty id, empty name, bad or out-of-boundary coordinate, a volume
+    that is not a finite number or rounds to no parcels, no service point; a boundary that is not a polygon.
     """
     folder = Path(folder) if folder is not None else DEFAULT_DATA_DIR
     if not folder.is_dir():
@@ -251,10 +287,13 @@ def load_dataset(folder: str | Path | None = None) -> DataSet:
     villages: list[Village] = []
     for line, row in _read_rows(vpath, VILLAGE_COLUMNS):
         lat, lon = _check_common(vpath, line, row, seen, boundary)
-        down = _field(vpath, line, row, "parcels_down_per_week", float)
-        up = _field(vpath, line, row, "parcels_up_per_week", float)
-        if down <= 0:
-            raise InputError(f"{vpath}, line {line}, field 'parcels_down_per_week': {down:g} must be positive")
+        down = _field(vpath, line, row, "parcels_down_per_week", _volume)
+        up = _field(vpath, line, row, "parcels_up_per_week", _volume)
+        if round(down) < 1:  # volumes are planned as whole parcels: 0.4 would be planned as none
+            raise InputError(
+                f"{vpath}, line {line}, field 'parcels_down_per_week': {down:g} must be at least 0.5 (it is planned "
+                "as whole parcels)"
+            )
         if up < 0:
             raise InputError(f"{vpath}, line {line}, field 'parcels_up_per_week': {up:g} must not be negative")
         villages.append(
@@ -274,4 +313,6 @@ def load_dataset(folder: str | Path | None = None) -> DataSet:
                 type=(row.get("type") or "").strip(),
             )
         )
+    if not any(v.service_point for v in villages):
+        raise InputError(f"{vpath}: no village with service_point = 1; nothing to plan")
     return DataSet(folder, centre, tuple(stations), tuple(villages), boundary)

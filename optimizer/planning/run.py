@@ -1,4 +1,7 @@
-"""Run a scenario end to end: data -> road matrices -> problem -> solve -> checked plan."""
+"""Run a scenario end to end: data -> road matrices -> problem -> solve -> checked plan.
+
+Raises ``InputError`` for bad input and ``InfeasibleError`` (naming the villages) when the plan found leaves
+required visits out, so no caller writes such a plan as if it were one."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from optimizer.planning.economics import PlanFigures, network_cost, plan_figures
 from optimizer.planning.scenario import Scenario
 from optimizer.planning.trunk import TrunkPlan, plan_trunk
 from optimizer.solver.search import Progress, SolveParams, solve
+from optimizer.validate import require_served
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +105,13 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
     matrices = facility_matrices(dataset, graph, circuity=scenario.circuity)
     problem = build_problem(dataset, matrices, design=scenario.design, fleet=scenario.fleet, policy=scenario.policy)
     counters = town_seat_counters(dataset, matrices, scenario.policy)
-    params = SolveParams(time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed)
+    try:
+        params = SolveParams(time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed)
+    except ValueError as exc:
+        raise InputError(f"{scenario.source or 'scenario'}: solver: {exc}") from exc
     result = solve(problem, params, progress)
+    report = check(problem, result.plan)
+    require_served(problem, result, report)  # a plan missing required visits is an error, never an output
     trunk = None
     if scenario.design != "direct":
         policy = scenario.policy
@@ -111,6 +120,4 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
             departs_at_hour=policy.trunk_departs_at, hold_days=policy.station_hold_days,
         )  # fmt: skip
     trunk_checks = tuple(check(d.problem, d.plan) for d in trunk.days) if trunk else ()
-    return PlanRun(
-        scenario, dataset, matrices, problem, result, check(problem, result.plan), graph, trunk, trunk_checks, counters
-    )
+    return PlanRun(scenario, dataset, matrices, problem, result, report, graph, trunk, trunk_checks, counters)

@@ -6,12 +6,14 @@ names the file and the key. ``resolve`` returns the scenario with every default 
 
 from __future__ import annotations
 
+import math
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError
+from optimizer.files import read_text
 from optimizer.model.problem import VehicleType
 from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, Policy
 from optimizer.planning.costs import NetworkCosts
@@ -66,6 +68,24 @@ def _expect(where: str, value: Any, types: type | tuple[type, ...], what: str) -
     return value
 
 
+def _number(where: str, value: Any, minimum: float, *, above: bool = False) -> float:
+    """A finite number of at least ``minimum`` (above it, if ``above``); NaN and infinity are refused."""
+    _expect(where, value, (int, float), "a number")
+    if not math.isfinite(value):
+        raise InputError(f"{where}: {value!r} is not a finite number")
+    if value < minimum or (above and value == minimum):
+        raise InputError(f"{where}: must be {'above' if above else 'at least'} {minimum:g}, got {value!r}")
+    return float(value)
+
+
+# key -> (minimum, must be above it) for the number keys of a vehicle type and of the policy
+_VEHICLE_NUMBERS = {"fixed_cost_per_day": (0, False), "fixed_cost_per_week": (0, False), "cost_per_km": (0, False),
+                    "max_shift_minutes": (0, True),
+                    "speed_factor": (0, True)}  # fmt: skip
+_POLICY_NUMBERS = {"remote_km": (0, False), "volume_factor": (0, True), "unserved_penalty": (0, False),
+                   "service_minutes": (0, False), "service_minutes_per_parcel": (0, False)}  # fmt: skip
+
+
 def _reject_unknown(where: str, table: dict, allowed: set[str]) -> None:
     unknown = set(table) - allowed
     if unknown:
@@ -96,9 +116,7 @@ def _vehicle(where: str, table: Any, base: VehicleType) -> VehicleType:
         elif key == "days":
             values[key] = _days(at, value)
         else:
-            values[key] = float(_expect(at, value, (int, float), "a number"))
-            if values[key] < 0:
-                raise InputError(f"{at}: must not be negative, got {value}")
+            values[key] = _number(at, value, *_VEHICLE_NUMBERS[key][:1], above=_VEHICLE_NUMBERS[key][1])
     return VehicleType(**{**asdict(base), **values})
 
 
@@ -139,10 +157,28 @@ def _policy(where: str, table: Any) -> Policy:
             if value < 1:
                 raise InputError(f"{at}: must be at least 1, got {value}")
         else:
-            values[key] = float(_expect(at, value, (int, float), "a number"))
-            if values[key] < 0 or (key == "volume_factor" and values[key] == 0):
-                raise InputError(f"{at}: must be positive, got {value}")
-    return Policy(**values)
+            values[key] = _number(at, value, *_POLICY_NUMBERS[key][:1], above=_POLICY_NUMBERS[key][1])
+    policy = Policy(**values)
+    _check_policy(where, policy)
+    return policy
+
+
+def _check_policy(where: str, policy: Policy) -> None:
+    """Keys that must agree: visits a week within the working days, the remote pair given together."""
+    days = len(policy.days)
+    for key in ("visits_per_week", "remote_visits_per_week"):
+        value = getattr(policy, key)
+        if value is not None and value > days:
+            raise InputError(f"{where}.{key}: {value} visits a week cannot fit the {days} working days (policy.days)")
+    for vid, n in policy.visits_by_village.items():
+        if n > days:
+            raise InputError(f"{where}.visits_by_village.{vid}: {n} visits a week cannot fit the {days} working days")
+    for vid, options in policy.patterns_by_village.items():
+        outside = sorted({d for option in options for d in option} - set(policy.days))
+        if outside:
+            raise InputError(f"{where}.patterns_by_village.{vid}: day(s) {outside} are not working days {policy.days}")
+    if (policy.remote_km is None) != (policy.remote_visits_per_week is None):
+        raise InputError(f"{where}: remote_km and remote_visits_per_week work together; give both or neither")
 
 
 def _costs(where: str, table: Any) -> NetworkCosts:
@@ -195,14 +231,14 @@ def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_
                 else:
                     raise InputError(f"{where}: {key}: {path} does not exist")
     if "circuity" in raw:
-        values["circuity"] = float(_expect(f"{where}: circuity", raw["circuity"], (int, float), "a number >= 1"))
-        if values["circuity"] < 1:
-            raise InputError(f"{where}: circuity: must be at least 1, got {raw['circuity']}")
+        values["circuity"] = _number(f"{where}: circuity", raw["circuity"], 1)
     if "fleet" in raw:
         fleet = _expect(f"{where}: fleet", raw["fleet"], list, "a list of [[fleet]] tables")
         if not fleet:
             raise InputError(f"{where}: fleet: empty; give at least one [[fleet]] table")
         values["fleet"] = tuple(_vehicle(f"{where}: fleet[{i}]", t, DEFAULT_VAN) for i, t in enumerate(fleet))
+        if not any(vt.count for vt in values["fleet"]):
+            raise InputError(f"{where}: fleet[0].count: every [[fleet]] has count = 0; at least one vehicle is needed")
     if "trunk" in raw:
         values["trunk"] = _vehicle(f"{where}: trunk", raw["trunk"], DEFAULT_TRUNK)
     if "policy" in raw:
@@ -216,14 +252,29 @@ def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_
         solver = _expect(f"{where}: solver", raw["solver"], dict, "a table")
         _reject_unknown(f"{where}: solver", solver, _SOLVER_KEYS)
         if "time_limit" in solver:
-            values["time_limit_s"] = float(
-                _expect(f"{where}: solver.time_limit", solver["time_limit"], (int, float), "seconds")
-            )
+            values["time_limit_s"] = _number(f"{where}: solver.time_limit", solver["time_limit"], 0, above=True)
         if "iterations" in solver:
-            values["iterations"] = _expect(f"{where}: solver.iterations", solver["iterations"], int, "a whole number")
+            n = _expect(f"{where}: solver.iterations", solver["iterations"], int, "a whole number")
+            if n < 0:
+                raise InputError(f"{where}: solver.iterations: must be at least 0 (0: until the time limit), got {n}")
+            values["iterations"] = n or None
         if "seed" in solver:
             values["seed"] = _expect(f"{where}: solver.seed", solver["seed"], int, "a whole number")
-    return Scenario(**values)
+    return check_solver(Scenario(**values))
+
+
+def check_solver(scenario: Scenario) -> Scenario:
+    """The scenario's search budget as ``SolveParams`` will take it (after command-line overrides too): a finite
+    time limit above 0, iterations at least 1 or None, a whole-number seed."""
+    where = f"{scenario.source or 'scenario'}: solver"
+    t = scenario.time_limit_s
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t <= 0:
+        raise InputError(f"{where}.time_limit: {t!r} must be a positive number of seconds")
+    if scenario.iterations == 0:
+        return replace(scenario, iterations=None)
+    if scenario.iterations is not None and scenario.iterations < 1:
+        raise InputError(f"{where}.iterations: {scenario.iterations!r} must be at least 1 (0: until the time limit)")
+    return scenario
 
 
 def load_scenario(path: str | Path | None) -> Scenario:
@@ -231,12 +282,9 @@ def load_scenario(path: str | Path | None) -> Scenario:
     if path is None:
         return Scenario()
     path = Path(path)
+    text = read_text(path, "scenario file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: scenario file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text") from exc
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from exc
     return scenario_from_dict(raw, source=path)

@@ -19,7 +19,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from optimizer.errors import InputError
+from optimizer.errors import InfeasibleError, InputError
+from optimizer.files import read_text
 from optimizer.planning.scenario import Scenario, scenario_from_dict
 
 COLUMNS = [
@@ -52,10 +53,9 @@ def _set(raw: dict, dotted: str, value: Any, where: str) -> None:
 def load_sweep(path: str | Path) -> list[Scenario]:
     """Read a sweep file and return its cases as scenarios (each checked like a scenario file)."""
     path = Path(path)
+    text = read_text(path, "sweep file")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: sweep file not found") from exc
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from exc
     sweep = raw.pop("sweep", None)
@@ -109,8 +109,9 @@ def _run_case(scenario: Scenario, out: Path | None = None) -> dict:
 def _case_or_error(scenario: Scenario, out: Path | None = None) -> dict:
     try:
         return _run_case(scenario, out)
-    except InputError as exc:  # an infeasible case is a result of the sweep, not its end
-        return {"case": scenario.name, "design": scenario.design, "feasible": False, "error": str(exc).splitlines()[0]}
+    except InputError as exc:  # an infeasible case is a result of the sweep, not its end: keep which and why
+        why = "no feasible plan: " + "; ".join(exc.problems) if isinstance(exc, InfeasibleError) else str(exc)
+        return {"case": scenario.name, "design": scenario.design, "feasible": False, "error": why}
 
 
 def run_sweep(
@@ -145,10 +146,16 @@ def comparison_markdown(rows: list[dict], title: str) -> str:
     head = ["case", "fleet_size", "vehicle_days", "total_km", "total_cost", "fleet_cost", "route_cost", "penalty_cost",
             "monthly_cost", "driver_hours", "cost_per_parcel", "service_level", "feasible"]  # fmt: skip
     lines = [f"# {title}", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    errors = []
     for r in rows:
-        lines.append(
-            "| " + " | ".join(str(r.get(h, r.get("error", "")) if h != "case" else r["case"]) for h in head) + " |"
-        )
+        if "error" in r:  # a failed case: one row of dashes, its reason below the table
+            errors.append(f"- {r['case']}: {r['error']}")
+            cells = [r["case"], *(["–"] * (len(head) - 2)), "no (see below)"]
+        else:
+            cells = [str(r.get(h, "")) for h in head]
+        lines.append("| " + " | ".join(cells) + " |")
+    if errors:
+        lines += ["", "Cases without a plan:", "", *errors]
     if any(r.get("estimated") for r in rows):
         lines += ["", "_Built on estimated road distances, village positions and volumes (see plan outputs)._"]
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from optimizer.errors import InfeasibleError
 from optimizer.model import Problem, client_patterns, service_minutes, visit_loads
+from optimizer.validate import check_fleet, check_problem
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def prepare(problem: Problem) -> Problem:
     problems: list[str] = []
     if not problem.vehicle_types:
         raise InfeasibleError(["the fleet is empty"])
+    check_problem(problem)  # numbers, size and the fleet as a whole (``optimizer.validate``)
     depot_ids = {d.id for d in problem.depots}
     for vt in problem.vehicle_types:
         if vt.depot not in depot_ids:
@@ -57,6 +59,7 @@ def prepare(problem: Problem) -> Problem:
         clients.append(replace(client, patterns=tuple(kept or patterns)))
     if problems or (unservable and problem.unserved_penalty is None):
         raise InfeasibleError(problems + unservable)
+    check_fleet(problem)
     for line in unservable:
         log.warning("%s; its visits will be unserved", line)
     return replace(problem, clients=tuple(clients))

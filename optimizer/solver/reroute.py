@@ -14,8 +14,7 @@ def route_days(
     OR-Tools finds cheaper ones; with ``warm`` OR-Tools improves the day's routes instead of starting afresh.
     Returns how many days took new routes."""
     return sum(
-        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm)
-        for day in sorted(days)
+        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm) for day in sorted(days)
     )
 
 

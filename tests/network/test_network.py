@@ -201,7 +201,7 @@ def test_download_uses_the_cached_graph_offline(tmp_path, toy_osm):
     assert graph.number_of_edges() == load_graph(toy_osm).number_of_edges()
 
 
-def test_network_export_command(tmp_path, toy_osm, capsys):
+def test_network_export_command(tmp_path, hangjin_grid_osm, capsys):
     import csv
 
     from optimizer.cli import main
@@ -212,6 +212,6 @@ def test_network_export_command(tmp_path, toy_osm, capsys):
         rows = list(csv.reader(fh))
     assert "estimated road distances" in first
     assert rows[0][1:3] == ["HUB", "S1"] and len(rows) == 69
-    assert main(["network", "export", "--graph", str(toy_osm), "--out", str(tmp_path / "osm")]) == 0
+    assert main(["network", "export", "--graph", str(hangjin_grid_osm), "--out", str(tmp_path / "osm")]) == 0
     assert (tmp_path / "osm" / "roads.gpkg").is_file()
     assert "OpenStreetMap" in (tmp_path / "osm" / "matrix_minutes.csv").read_text(encoding="utf-8").splitlines()[0]

@@ -122,7 +122,7 @@ def test_cvrp_command_writes_a_checked_solution(tmp_path):
 
 
 def test_pvrp_command_writes_a_checked_solution(tmp_path):
-    from optimizer import check
+    from optimizer.check import check
     from optimizer.classic.pvrp import read_pvrp, read_res
 
     instance = SHARED / "benchmarks" / "pvrp" / "instances" / "pr01.txt"

@@ -79,7 +79,7 @@ def test_bad_number(data_copy):
 
 def test_non_positive_volume(data_copy):
     _edit(data_copy / "villages.csv", ",127,13,", ",0,13,")
-    with pytest.raises(InputError, match=r"line 3, field 'parcels_down_per_week': 0 must be positive"):
+    with pytest.raises(InputError, match=r"line 3, field 'parcels_down_per_week': 0 must be at least 0.5"):
         load_dataset(data_copy)
 
 

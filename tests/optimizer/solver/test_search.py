@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from optimizer import SolveParams, check, solve
+from optimizer import InfeasibleError, SolveParams, check, solve
 from tests.helpers import optimum_by_enumeration, small_problem
 
 MON_SAT = (1, 2, 3, 4, 5, 6)
@@ -61,16 +61,20 @@ def test_pickups_that_overflow_a_naive_load_count():
 
 def test_too_small_fleet_is_reported_not_hidden():
     points = [(0, 0), (1, 0), (0, 1), (-1, 0)]
-    problem = small_problem(points, [8, 8, 8], capacity=10, vehicles=1, days=(1,))
+    # 24 parcels against one 10-parcel van: refused before the search (optimizer.validate)
+    with pytest.raises(InfeasibleError, match="can carry 10 parcels a week .* the week has 24"):
+        solve(small_problem(points, [8, 8, 8], capacity=10, vehicles=1, days=(1,)), QUICK)
+    # 18 parcels fit two vans' 20 in sum but not in fact (one 6-parcel visit a van): the search reports it
+    problem = small_problem(points, [6, 6, 6], capacity=10, vehicles=2, days=(1,))
     result = solve(problem, QUICK)
     assert not result.stats.feasible
-    assert result.stats.unserved == 2
+    assert result.stats.unserved == 1
     report = check(problem, result.plan)
-    assert "2 visits unserved and the problem allows none" in report.violations
+    assert "1 visits unserved and the problem allows none" in report.violations
     # with a penalty the planner allows dropping: the plan is feasible and pays for it
     allowed = replace(problem, unserved_penalty=100.0)
     result = solve(allowed, QUICK)
-    assert result.stats.feasible and result.stats.penalty_cost == 200.0
+    assert result.stats.feasible and result.stats.penalty_cost == 100.0
     assert check(allowed, result.plan).cost == pytest.approx(result.stats.total_cost)
 
 

@@ -1,0 +1,171 @@
+"""The problem's own checks, which every way into the solver passes (``solver.prepare`` calls them):
+finite numbers in range, a size the machine can search, and a fleet that could at all carry the week.
+
+Also ``require_served``: after a search, a plan with required visits left out is an ``InfeasibleError`` naming the
+villages, never a plan written as if it were one. Imports only ``errors`` and ``model``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from optimizer.errors import InfeasibleError, InputError, SolverError
+from optimizer.model import Problem, client_patterns, service_minutes, visit_loads
+from optimizer.model.solution import Result
+
+# Sizes one run can plan on one machine within its time limit: beyond them memory or the first routing of a day
+# outgrows any budget. A larger county is planned region by region.
+MAX_CLIENTS = 2000
+MAX_VEHICLES_A_DAY = 500
+
+
+def _bad_number(value: object, minimum: float, *, above: bool = False, infinite: bool = False) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return True
+    if math.isnan(value) or (math.isinf(value) and not infinite):
+        return True
+    return value <= minimum if above else value < minimum
+
+
+def _label(client) -> str:
+    return f"{client.name} ({client.name_pinyin})" if client.name_pinyin else client.name
+
+
+def _number_problems(problem: Problem) -> list[str]:
+    bad = []
+    if not problem.days:
+        bad.append("no working days")
+    for vt in problem.vehicle_types:
+        at = f"vehicle type {vt.name}"
+        if isinstance(vt.capacity, bool) or not isinstance(vt.capacity, (int, np.integer)) or vt.capacity < 1:
+            bad.append(f"{at}: capacity {vt.capacity!r} must be a whole number of parcels, at least 1")
+        if isinstance(vt.count, bool) or not isinstance(vt.count, (int, np.integer)) or vt.count < 0:
+            bad.append(f"{at}: count {vt.count!r} must be a whole number, at least 0")
+        for key in ("fixed_cost_per_day", "cost_per_km"):
+            if _bad_number(getattr(vt, key), 0):
+                bad.append(f"{at}: {key} {getattr(vt, key)!r} must be a finite number, at least 0")
+        if _bad_number(vt.max_shift_minutes, 0, above=True, infinite=True):
+            bad.append(f"{at}: max_shift_minutes {vt.max_shift_minutes!r} must be above 0")
+        if _bad_number(vt.speed_factor, 0, above=True):
+            bad.append(f"{at}: speed_factor {vt.speed_factor!r} must be a finite number above 0")
+    for c in problem.clients:
+        for key in ("delivery", "pickup", "service_minutes", "service_minutes_per_parcel"):
+            if _bad_number(getattr(c, key), 0):
+                bad.append(f"{_label(c)}: {key} {getattr(c, key)!r} must be a finite number, at least 0")
+        if c.opening is not None and any(_bad_number(t, -math.inf) for t in c.opening):
+            bad.append(f"{_label(c)}: opening hours {c.opening!r} must be finite minutes")
+        if not c.patterns and not 1 <= c.visits_per_week <= len(problem.days):
+            bad.append(
+                f"{_label(c)}: {c.visits_per_week} visits a week cannot fit the {len(problem.days)} working days"
+            )
+    if problem.unserved_penalty is not None and _bad_number(problem.unserved_penalty, 0):
+        bad.append(f"unserved_penalty {problem.unserved_penalty!r} must be a finite number, at least 0")
+    if bad:
+        return bad
+    rows = sorted({d.index for d in problem.depots} | {c.index for c in problem.clients})
+    for name, matrix in (("km", problem.km), ("minutes", problem.minutes)):
+        sub = np.asarray(matrix, dtype=float)[np.ix_(rows, rows)]
+        broken = ~np.isfinite(sub) | (sub < 0)
+        if broken.any():
+            i, j = np.argwhere(broken)[0]
+            bad.append(f"road {name} from matrix row {rows[i]} to row {rows[j]} is {sub[i, j]} (no road between them?)")
+    return bad
+
+
+def _size_problems(problem: Problem) -> list[str]:
+    bad = []
+    if len(problem.clients) > MAX_CLIENTS:
+        bad.append(f"{len(problem.clients)} service points: at most {MAX_CLIENTS} in one run (plan region by region)")
+    per_day = max((sum(vt.count for vt in problem.vehicle_types if d in vt.days) for d in problem.days), default=0)
+    if per_day > MAX_VEHICLES_A_DAY:
+        bad.append(f"fleet: {per_day} vehicles on one day: at most {MAX_VEHICLES_A_DAY} (give a count that fits)")
+    return bad
+
+
+def _vehicle_days(problem: Problem, depot: str | None = None) -> Iterable[tuple[int, float, float]]:
+    """(vehicle-days, capacity, shift minutes) of each vehicle type, at ``depot`` if given."""
+    week = set(problem.days)
+    for vt in problem.vehicle_types:
+        if depot is None or vt.depot == depot:
+            yield vt.count * len(week & set(vt.days)), vt.capacity, vt.max_shift_minutes
+
+
+def _fleet_problems(problem: Problem) -> list[str]:
+    """Necessary conditions on the whole fleet: parcels against capacity, time at stops and on the road against
+    shift time (each visit needs at least its stop and the shortest road into it)."""
+    down: Counter = Counter()
+    up: Counter = Counter()
+    minutes = 0.0
+    rows = [d.index for d in problem.depots] + [c.index for c in problem.clients]
+    slowest = min((vt.speed_factor for vt in problem.vehicle_types), default=1.0)
+    into = np.asarray(problem.minutes, dtype=float)[np.ix_(rows, rows)].copy()
+    np.fill_diagonal(into, np.inf)
+    nearest_in = into.min(axis=0)[len(problem.depots) :]
+    for k, c in enumerate(problem.clients):
+        loads = visit_loads(problem, c, client_patterns(problem, c)[0])
+        for d_down, d_up in loads.values():
+            down[c.depot] += d_down
+            up[c.depot] += d_up
+            minutes += service_minutes(c, d_down, d_up) + nearest_in[k] * slowest
+    bad = []
+    depots = [None, *sorted(d for d in down if d is not None)]
+    for depot in depots:
+        need = max(sum(down.values()), sum(up.values())) if depot is None else max(down[depot], up[depot])
+        room = sum(n * cap for n, cap, _ in _vehicle_days(problem, depot))
+        if need > room:
+            where = "the fleet" if depot is None else f"the vehicles at {depot}"
+            bad.append(f"{where} can carry {room:,} parcels a week (capacity x vehicle-days), the week has {need:,}")
+    shifts = [(n, shift) for n, _, shift in _vehicle_days(problem) if n]
+    if shifts and all(math.isfinite(s) for _, s in shifts):
+        room_min = sum(n * s for n, s in shifts)
+        if minutes > room_min + 1e-6:
+            bad.append(
+                f"the fleet's shifts give {room_min / 60:,.0f} h a week, the visits need at least "
+                f"{minutes / 60:,.0f} h (stops plus the shortest road into each)"
+            )
+    return bad
+
+
+def check_problem(problem: Problem) -> None:
+    """Raise before any search: ``InputError`` for a number out of range (NaN, infinity, negative, a zero speed
+    factor) or a size beyond ``MAX_CLIENTS`` / ``MAX_VEHICLES_A_DAY``; ``InfeasibleError`` for a fleet with no
+    vehicle."""
+    bad = _number_problems(problem)
+    if bad:
+        raise InputError(f"{problem.name}: " + "; ".join(bad))
+    bad = _size_problems(problem)
+    if bad:
+        raise InputError(f"{problem.name}: " + "; ".join(bad))
+    if not any(n for n, _, _ in _vehicle_days(problem)):
+        raise InfeasibleError(["the fleet has no vehicle on any working day (every count is 0?)"])
+
+
+def check_fleet(problem: Problem) -> None:
+    """When every visit is required: ``InfeasibleError`` for a fleet too small to carry the week's parcels or to
+    fit its visits into its shifts (necessary conditions, checked after each village's own)."""
+    if problem.unserved_penalty is None:
+        bad = _fleet_problems(problem)
+        if bad:
+            raise InfeasibleError([*bad, "add vehicles or set policy.unserved_penalty to plan what fits"])
+
+
+def require_served(problem: Problem, result: Result, report) -> None:
+    """After a search: required visits left out are an ``InfeasibleError`` naming the villages; any other
+    violation the independent check finds is a ``SolverError``."""
+    plan = result.plan
+    if problem.unserved_penalty is None and plan.unserved:
+        missed = Counter(c for c, _ in plan.unserved)
+        names = [f"{_label(problem.clients[c])} ({n} visit{'s' if n > 1 else ''})" for c, n in missed.items()]
+        raise InfeasibleError(
+            [
+                f"{len(plan.unserved)} required visits left unserved by the search ({result.iterations} iterations, "
+                f"{result.runtime_s:.0f} s, stopped by {result.stopped_by}): " + ", ".join(names),
+                "add vehicles, lengthen the shifts, raise the time limit, or set policy.unserved_penalty",
+            ]
+        )
+    if not report.ok:
+        raise SolverError(f"{problem.name}: the plan fails the independent check: {'; '.join(report.violations[:3])}")
