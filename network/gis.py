@@ -15,6 +15,7 @@ import numpy as np
 import osmnx as ox
 from shapely.geometry import LineString
 
+from network.arrays import RoadArrays
 from network.graph import ATTRIBUTION
 from optimizer.files import atomic_path
 
@@ -60,8 +61,13 @@ def edges_frame(graph: nx.MultiDiGraph, edges: Iterable[tuple[int, int]] | None 
     return out
 
 
-def path_geometry(graph: nx.MultiDiGraph, nodes: Sequence[int]) -> LineString:
-    """The road geometry (WGS84 lon/lat) along a node path, following edge geometries where present."""
+def path_geometry(graph: nx.MultiDiGraph | RoadArrays, nodes: Sequence[int]) -> LineString:
+    """The road geometry (WGS84 lon/lat) along a node path (OSM ids), following edge geometries where present;
+    on ``RoadArrays`` the nodes are the vertices."""
+    if isinstance(graph, RoadArrays):
+        rows = graph.rows_of(nodes)
+        coords = list(zip(graph.lon[rows].tolist(), graph.lat[rows].tolist(), strict=True))
+        return LineString(coords if len(coords) > 1 else coords * 2)
     coords: list[tuple[float, float]] = []
     for u, v in itertools.pairwise(nodes):
         data = min(graph[u][v].values(), key=lambda d: d.get("length", 0.0))

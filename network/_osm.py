@@ -1,0 +1,180 @@
+"""Read the drivable ways of an OSM file (``.osm``, ``.osm.bz2``, ``.osm.pbf``) with pyosmium into NumPy arrays,
+surviving clipped extracts: a way is split where its nodes are missing from the file and kept where two or more
+consecutive nodes are present."""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from network import settings
+from network.speeds import edge_speed_kmh
+from optimizer.errors import InputError
+
+log = logging.getLogger(__name__)
+
+EARTH_RADIUS_M = 6_371_009.0  # the mean radius OSMnx uses for edge lengths
+_INVALID = 2147483647  # libosmium's coordinate of a node reference whose node is not in the file
+_NO_ACCESS = frozenset({"no", "private"})
+_FORWARD = frozenset({"yes", "true", "1"})
+_BACKWARD = frozenset({"-1", "reverse"})
+_TAGS = ("highway", "maxspeed", "surface", "tracktype", "name", "ref")
+
+
+@dataclass(frozen=True)
+class OsmWays:
+    """The drivable ways of a file as flat arrays: one row per node reference, one per way.
+
+    ``refs``/``x``/``y`` hold every node reference of every kept way in order (``x``, ``y`` in 1e-7 degrees,
+    ``_INVALID`` where the node is not in the file); ``way_of_ref`` is the way's row. Per way: ``way_id``,
+    ``oneway`` (+1 forward only, -1 backward only, 0 both ways), ``speed_kmh`` and the tags in ``tags``.
+    """
+
+    refs: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    way_of_ref: np.ndarray
+    way_id: np.ndarray
+    oneway: np.ndarray
+    speed_kmh: np.ndarray
+    tags: list[dict[str, str]]
+
+
+def _oneway(tags) -> int:
+    value = tags.get("oneway", "")
+    if value in _FORWARD:
+        return 1
+    if value in _BACKWARD:
+        return -1
+    if value == "no":
+        return 0
+    implied = tags.get("junction") in ("roundabout", "circular") or tags.get("highway") == "motorway"
+    return 1 if implied else 0
+
+
+def _drivable(tags) -> bool:
+    if tags.get("highway") not in settings.drivable_highways:
+        return False
+    return not (tags.get("access") in _NO_ACCESS or tags.get("motor_vehicle") in _NO_ACCESS)
+
+
+def read_ways(path: Path) -> OsmWays:
+    """The drivable ways of the OSM file at ``path`` with their node locations (missing nodes marked invalid)."""
+    import osmium
+
+    refs, xs, ys, way_of_ref, way_ids = array("q"), array("i"), array("i"), array("i"), array("q")
+    oneways, speeds, tag_rows = array("b"), array("d"), []
+    speed_of: dict[tuple, float] = {}
+    try:
+        processor = (
+            osmium.FileProcessor(str(path))
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
+        for way in processor:
+            tags = way.tags
+            if not _drivable(tags):
+                continue
+            row = len(way_ids)
+            nodes = way.nodes
+            start = len(refs)
+            refs.extend(n.ref for n in nodes)
+            xs.extend(n.x for n in nodes)
+            ys.extend(n.y for n in nodes)
+            way_of_ref.extend([row] * (len(refs) - start))
+            way_ids.append(way.id)
+            oneways.append(_oneway(tags))
+            kept = {k: tags.get(k) for k in _TAGS if k in tags}
+            key = (kept.get("highway"), kept.get("maxspeed"), kept.get("surface"), kept.get("tracktype"))
+            if key not in speed_of:
+                speed_of[key] = edge_speed_kmh(kept)
+            speeds.append(speed_of[key])
+            tag_rows.append(kept)
+    except InputError:
+        raise
+    except Exception as exc:  # pyosmium raises RuntimeError (and others) for unreadable files
+        raise InputError(f"{path}: cannot read OpenStreetMap data ({type(exc).__name__}: {exc})") from exc
+    return OsmWays(
+        refs=np.frombuffer(refs, dtype=np.int64),
+        x=np.frombuffer(xs, dtype=np.int32),
+        y=np.frombuffer(ys, dtype=np.int32),
+        way_of_ref=np.frombuffer(way_of_ref, dtype=np.int32),
+        way_id=np.frombuffer(way_ids, dtype=np.int64),
+        oneway=np.frombuffer(oneways, dtype=np.int8),
+        speed_kmh=np.frombuffer(speeds, dtype=np.float64),
+        tags=tag_rows,
+    )
+
+
+def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Great-circle distance (metres) between arrays of (lat, lon) points in degrees."""
+    la1, lo1, la2, lo2 = (np.radians(a) for a in (lat1, lon1, lat2, lon2))
+    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Directed road segments between consecutive present nodes of the drivable ways.
+
+    Nodes are rows into ``node_ids`` (OSM ids, ascending) with ``lat``/``lon`` (degrees); per edge ``src``,
+    ``dst``, ``length_m`` (metres), ``time_s`` (seconds), ``speed_kmh``, ``way`` (row into the ways' arrays)
+    and ``reversed`` (the edge runs against its way's node order).
+    ``clipping`` counts what the file lacked.
+    """
+
+    node_ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    length_m: np.ndarray
+    time_s: np.ndarray
+    speed_kmh: np.ndarray
+    way: np.ndarray
+    reversed: np.ndarray
+    clipping: dict[str, int]
+
+
+def segments(ways: OsmWays, path: Path) -> Segments:
+    """Split the ways into directed segments (vectorised); only nodes on a segment are kept."""
+    present = ways.x != _INVALID
+    w = ways.way_of_ref
+    pair = present[:-1] & present[1:] & (w[:-1] == w[1:]) & (ways.refs[:-1] != ways.refs[1:])
+    first = np.flatnonzero(pair)
+    missing_ways = np.unique(w[~present])
+    kept_ways = np.unique(w[first])
+    clipping = {
+        "missing_node_refs": int((~present).sum()),
+        "ways_cut": int(np.isin(missing_ways, kept_ways, assume_unique=True).sum()),
+        "ways_dropped": int(len(ways.way_id) - len(kept_ways)),
+    }
+    if clipping["missing_node_refs"]:
+        log.warning(
+            "%s: %d node references of drivable ways point at nodes not in the file (a clipped extract); "
+            "%d ways cut there, %d ways without two consecutive nodes dropped",
+            path, clipping["missing_node_refs"], clipping["ways_cut"], clipping["ways_dropped"],
+        )  # fmt: skip
+    a_ref, b_ref = ways.refs[first], ways.refs[first + 1]
+    node_ids, inverse = np.unique(np.concatenate([a_ref, b_ref]), return_inverse=True)
+    a, b = inverse[: len(first)], inverse[len(first) :]
+    lat = np.empty(len(node_ids))
+    lon = np.empty(len(node_ids))
+    lat[a], lon[a] = ways.y[first] * 1e-7, ways.x[first] * 1e-7
+    lat[b], lon[b] = ways.y[first + 1] * 1e-7, ways.x[first + 1] * 1e-7
+    way = w[first]
+    one = ways.oneway[way]
+    fwd, bwd = one >= 0, one <= 0
+    src = np.concatenate([a[fwd], b[bwd]])
+    dst = np.concatenate([b[fwd], a[bwd]])
+    way = np.concatenate([way[fwd], way[bwd]])
+    reversed_ = np.repeat(np.array([False, True]), [int(fwd.sum()), int(bwd.sum())])
+    length_m = haversine_m(lat[src], lon[src], lat[dst], lon[dst])
+    speed = ways.speed_kmh[way]
+    time_s = length_m / 1000.0 / speed * 3600.0
+    return Segments(node_ids, lat, lon, src, dst, length_m, time_s, speed, way, reversed_, clipping)
