@@ -51,6 +51,9 @@ class RoadArrays:
     clipping: dict[str, int] = field(default_factory=dict)
     source: str = ""
 
+    def __repr__(self) -> str:
+        return f"RoadArrays({self.n_nodes:,} nodes, {self.n_edges:,} edges, source={self.source!r})"
+
     @property
     def n_nodes(self) -> int:
         return len(self.node_ids)

@@ -34,7 +34,7 @@ def county_arrays(region: RoadArrays, boundary, *, margin_km: float = 20.0) -> R
     keep = (region.lon >= wx0) & (region.lon <= wx1) & (region.lat >= wy0) & (region.lat <= wy1)
     inside = np.flatnonzero(keep)
     shapely.prepare(widened)
-    keep[inside] = shapely.contains_xy(widened, region.lon[inside], region.lat[inside])
+    keep[inside] = shapely.intersects_xy(widened, region.lon[inside], region.lat[inside])
     return region.subset(keep)
 
 
