@@ -120,12 +120,14 @@ def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.n
 
 @dataclass(frozen=True)
 class Segments:
-    """Directed road segments between consecutive present nodes of the drivable ways.
+    """Directed road edges between the kept nodes of the drivable ways.
 
     Nodes are rows into ``node_ids`` (OSM ids, ascending) with ``lat``/``lon`` (degrees); per edge ``src``,
-    ``dst``, ``length_m`` (metres), ``time_s`` (seconds), ``speed_kmh``, ``way`` (row into the ways' arrays)
-    and ``reversed`` (the edge runs against its way's node order).
-    ``clipping`` counts what the file lacked.
+    ``dst``, ``length_m`` (metres), ``time_s`` (seconds), ``speed_kmh``, ``way`` (row into the ways' arrays),
+    ``reversed`` (the edge runs against its way's node order) and ``shape_from``/``shape_to``: the positions in
+    ``shape_lat``/``shape_lon`` (one per node reference of the ways, degrees) of its first and last vertex, so
+    its polyline is the positions in between (stepping back on reversed edges). ``clipping`` counts what the
+    file lacked.
     """
 
     node_ids: np.ndarray
@@ -138,17 +140,17 @@ class Segments:
     speed_kmh: np.ndarray
     way: np.ndarray
     reversed: np.ndarray
+    shape_from: np.ndarray
+    shape_to: np.ndarray
+    shape_lat: np.ndarray
+    shape_lon: np.ndarray
     clipping: dict[str, int]
 
 
-def segments(ways: OsmWays, path: Path) -> Segments:
-    """Split the ways into directed segments (vectorised); only nodes on a segment are kept."""
-    present = ways.x != _INVALID
+def _clipping(ways: OsmWays, present: np.ndarray, pair: np.ndarray, path: Path) -> dict[str, int]:
     w = ways.way_of_ref
-    pair = present[:-1] & present[1:] & (w[:-1] == w[1:]) & (ways.refs[:-1] != ways.refs[1:])
-    first = np.flatnonzero(pair)
     missing_ways = np.unique(w[~present])
-    kept_ways = np.unique(w[first])
+    kept_ways = np.unique(w[np.flatnonzero(pair)])
     clipping = {
         "missing_node_refs": int((~present).sum()),
         "ways_cut": int(np.isin(missing_ways, kept_ways, assume_unique=True).sum()),
@@ -160,21 +162,65 @@ def segments(ways: OsmWays, path: Path) -> Segments:
             "%d ways cut there, %d ways without two consecutive nodes dropped",
             path, clipping["missing_node_refs"], clipping["ways_cut"], clipping["ways_dropped"],
         )  # fmt: skip
-    a_ref, b_ref = ways.refs[first], ways.refs[first + 1]
-    node_ids, inverse = np.unique(np.concatenate([a_ref, b_ref]), return_inverse=True)
-    a, b = inverse[: len(first)], inverse[len(first) :]
+    return clipping
+
+
+def segments(ways: OsmWays, path: Path, *, simplify: bool = True) -> Segments:
+    """Split the ways into directed edges (vectorised, no Python loop over edges).
+
+    A way is split where the file lacks one of its nodes; a piece needs two consecutive present nodes. With
+    ``simplify``, a node is kept only where roads meet or end (it is referenced more than once, or it ends a
+    piece), and an edge runs between consecutive kept nodes with the summed length and travel time; otherwise
+    every node of a piece is kept.
+    """
+    present = ways.x != _INVALID
+    w = ways.way_of_ref
+    n_refs = len(ways.refs)
+    pair = np.zeros(n_refs, dtype=bool)  # pair[p]: positions p and p + 1 form a segment
+    if n_refs > 1:
+        pair[:-1] = present[:-1] & present[1:] & (w[:-1] == w[1:]) & (ways.refs[:-1] != ways.refs[1:])
+    clipping = _clipping(ways, present, pair, path)
+    before = np.concatenate([[False], pair[:-1]])  # a segment ends at p
+    on_segment = pair | before
+    run_end = before & ~pair
+    if simplify:
+        _, inverse, counts = np.unique(ways.refs[on_segment], return_inverse=True, return_counts=True)
+        shared = np.zeros(n_refs, dtype=bool)
+        shared[on_segment] = counts[inverse] > 1
+        kept = on_segment & (shared | ~before | ~pair)
+    else:
+        kept = on_segment
+    positions = np.flatnonzero(kept)
+    node_ids, node_of = np.unique(ways.refs[positions], return_inverse=True)
     lat = np.empty(len(node_ids))
     lon = np.empty(len(node_ids))
-    lat[a], lon[a] = ways.y[first] * 1e-7, ways.x[first] * 1e-7
-    lat[b], lon[b] = ways.y[first + 1] * 1e-7, ways.x[first + 1] * 1e-7
-    way = w[first]
+    lat[node_of], lon[node_of] = ways.y[positions] * 1e-7, ways.x[positions] * 1e-7
+    # an edge from each kept position that starts a segment to the next kept position
+    starts = ~run_end[positions]
+    a_pos, b_pos = positions[:-1][starts[:-1]], positions[1:][starts[:-1]]
+    a, b = node_of[:-1][starts[:-1]], node_of[1:][starts[:-1]]
+    shape_lat = np.where(present, ways.y * 1e-7, np.nan)
+    shape_lon = np.where(present, ways.x * 1e-7, np.nan)
+    seg_m = np.zeros(n_refs)
+    p = np.flatnonzero(pair)
+    seg_m[p] = haversine_m(shape_lat[p], shape_lon[p], shape_lat[p + 1], shape_lon[p + 1])
+    seg_s = seg_m / 1000.0 / ways.speed_kmh[w] * 3600.0
+    if len(a_pos):
+        length_m, time_s = np.add.reduceat(seg_m, a_pos), np.add.reduceat(seg_s, a_pos)
+        # reduceat sums up to the next start: the positions between an edge's end and the next start carry 0
+    else:
+        length_m, time_s = np.zeros(0), np.zeros(0)
+    loop = a == b
+    a, b, a_pos, b_pos, length_m, time_s = (x[~loop] for x in (a, b, a_pos, b_pos, length_m, time_s))
+    way = w[a_pos]
     one = ways.oneway[way]
     fwd, bwd = one >= 0, one <= 0
-    src = np.concatenate([a[fwd], b[bwd]])
-    dst = np.concatenate([b[fwd], a[bwd]])
-    way = np.concatenate([way[fwd], way[bwd]])
-    reversed_ = np.repeat(np.array([False, True]), [int(fwd.sum()), int(bwd.sum())])
-    length_m = haversine_m(lat[src], lon[src], lat[dst], lon[dst])
-    speed = ways.speed_kmh[way]
-    time_s = length_m / 1000.0 / speed * 3600.0
-    return Segments(node_ids, lat, lon, src, dst, length_m, time_s, speed, way, reversed_, clipping)
+    cat = np.concatenate
+    return Segments(
+        node_ids, lat, lon, src=cat([a[fwd], b[bwd]]), dst=cat([b[fwd], a[bwd]]),
+        length_m=cat([length_m[fwd], length_m[bwd]]), time_s=cat([time_s[fwd], time_s[bwd]]),
+        speed_kmh=ways.speed_kmh[cat([way[fwd], way[bwd]])], way=cat([way[fwd], way[bwd]]),
+        reversed=np.repeat(np.array([False, True]), [int(fwd.sum()), int(bwd.sum())]),
+        shape_from=cat([a_pos[fwd], b_pos[bwd]]), shape_to=cat([b_pos[fwd], a_pos[bwd]]),
+        shape_lat=shape_lat, shape_lon=shape_lon, clipping=clipping,
+    )  # fmt: skip

@@ -32,6 +32,8 @@ class RoadArrays:
     name, ref : the ``name`` and ``ref`` tags of each edge's way (str arrays, "" where untagged).
     clipping : what the source file lacked: ``missing_node_refs``, ``ways_cut``, ``ways_dropped``.
     source : the file the network was read from ("" if built from a graph).
+    shapes : the edges' polylines, or None (straight edges): ``(lat, lon, start, stop)``, vertex coordinates
+        (degrees) and per edge the positions of its first and last vertex in them (stepping back if start > stop).
 
     Derived once and cached: ``km`` and ``minutes`` (CSR matrices of edge km / minutes; the shortest of parallel
     edges), ``in_main_component`` (bool per node: in the largest strongly connected component), ``fingerprint``
@@ -50,6 +52,7 @@ class RoadArrays:
     ref: np.ndarray
     clipping: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    shapes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def __repr__(self) -> str:
         return f"RoadArrays({self.n_nodes:,} nodes, {self.n_edges:,} edges, source={self.source!r})"
@@ -103,6 +106,38 @@ class RoadArrays:
             raise KeyError(f"node {int(ids[bad][0])} is not in the road network")
         return rows
 
+    @cached_property
+    def _best_edge(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted (src * n + dst) keys and the shortest edge of each node pair."""
+        order = np.lexsort((self.length_m, self.dst, self.src))
+        keys = self.src[order].astype(np.int64) * self.n_nodes + self.dst[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        return keys[first], order[first]
+
+    def edge_between(self, u_rows: np.ndarray, v_rows: np.ndarray) -> np.ndarray:
+        """The shortest edge (index) from each node row in ``u_rows`` to the one in ``v_rows``; -1 where none."""
+        keys, edges = self._best_edge
+        want = np.asarray(u_rows, dtype=np.int64) * self.n_nodes + np.asarray(v_rows, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
+        return np.where(keys[pos] == want, edges[pos], -1) if len(keys) else np.full(len(want), -1)
+
+    def polyline(self, rows: np.ndarray) -> np.ndarray:
+        """(lon, lat) vertices (degrees) along a path of node rows, following the edges' shapes."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows) < 2 or self.shapes is None:
+            return np.column_stack([self.lon[rows], self.lat[rows]])
+        lat, lon, start, stop = self.shapes
+        edges = self.edge_between(rows[:-1], rows[1:])
+        if (edges < 0).any():
+            raise KeyError("consecutive nodes of the path are not joined by an edge")
+        parts = [np.column_stack([self.lon[rows[:1]], self.lat[rows[:1]]])]
+        for e in edges.tolist():
+            a, b = int(start[e]), int(stop[e])
+            pos = np.arange(a, b + 1) if b >= a else np.arange(a, b - 1, -1)
+            parts.append(np.column_stack([lon[pos[1:]], lat[pos[1:]]]))
+        return np.concatenate(parts)
+
     def subset(self, keep_nodes: np.ndarray) -> RoadArrays:
         """The network restricted to the nodes where ``keep_nodes`` (bool per node) is true and the edges between
         them (vectorised)."""
@@ -113,6 +148,7 @@ class RoadArrays:
             self.node_ids[keep_nodes], self.lat[keep_nodes], self.lon[keep_nodes],
             new_row[self.src[e]], new_row[self.dst[e]], self.length_m[e], self.time_s[e],
             self.way_id[e], self.name[e], self.ref[e], dict(self.clipping), self.source,
+            None if self.shapes is None else (*self.shapes[:2], self.shapes[2][e], self.shapes[3][e]),
         )  # fmt: skip
 
 

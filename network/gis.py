@@ -62,11 +62,10 @@ def edges_frame(graph: nx.MultiDiGraph, edges: Iterable[tuple[int, int]] | None 
 
 
 def path_geometry(graph: nx.MultiDiGraph | RoadArrays, nodes: Sequence[int]) -> LineString:
-    """The road geometry (WGS84 lon/lat) along a node path (OSM ids), following edge geometries where present;
-    on ``RoadArrays`` the nodes are the vertices."""
+    """The road geometry (WGS84 lon/lat) along a node path (OSM ids), following edge geometries where present
+    (on either form)."""
     if isinstance(graph, RoadArrays):
-        rows = graph.rows_of(nodes)
-        coords = list(zip(graph.lon[rows].tolist(), graph.lat[rows].tolist(), strict=True))
+        coords = graph.polyline(graph.rows_of(nodes)).tolist()
         return LineString(coords if len(coords) > 1 else coords * 2)
     coords: list[tuple[float, float]] = []
     for u, v in itertools.pairwise(nodes):

@@ -62,37 +62,39 @@ def drivable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def _read_segments(path: Path) -> tuple[OsmWays, Segments]:
+def _read_segments(path: Path, *, simplify: bool = True) -> tuple[OsmWays, Segments]:
     if not path.is_file():
         raise InputError(f"{path}: no such OSM file")
     suffix = _suffix(path)
     if suffix != ".osm.pbf" and suffix not in _XML_SUFFIXES:
         raise InputError(f"{path}: unknown OSM file type {suffix!r} (use .osm, .osm.bz2, .osm.pbf or .graphml)")
     ways = read_ways(path)
-    segs = segments(ways, path)
+    segs = segments(ways, path, simplify=simplify)
     if len(segs.src) == 0:
         raise InputError(f"{path}: no drivable roads in this extract")
     return ways, segs
 
 
-def load_arrays(path: str | Path) -> RoadArrays:
+def load_arrays(path: str | Path, *, simplify: bool = True) -> RoadArrays:
     """Read the drivable roads of an OSM extract (``.osm``, ``.osm.bz2``, ``.osm.pbf``) into the lean array form,
     without building a networkx graph (for banner- and region-size extracts).
 
     Ways are split where the file lacks their nodes (clipped extracts); ``RoadArrays.clipping`` counts the
-    missing node references and the ways cut or dropped. Nodes are every node of a drivable way (no
-    simplification); edges carry ``length_m`` (metres) and ``time_s`` (seconds) from the road-class speed,
+    missing node references and the ways cut or dropped. Nodes are where roads meet or end (every node of a
+    drivable way without ``simplify``); an edge keeps its way's polyline for drawing. Edges carry ``length_m``
+    (metres) and ``time_s`` (seconds, summed over the way's pieces) from the road-class speed,
     ``maxspeed``, ``surface`` and ``tracktype`` (``network.speeds``). Accepted wherever a graph is
     (``travel_matrix``, ``snap_points``, ``route_geometry``, ``county_matrix``).
     """
     path = Path(path)
-    ways, segs = _read_segments(path)
+    ways, segs = _read_segments(path, simplify=simplify)
     way_id = ways.way_id[segs.way]
     names = np.array([t.get("name", "") for t in ways.tags], dtype=str)
     refs = np.array([t.get("ref", "") for t in ways.tags], dtype=str)
     return RoadArrays(
         segs.node_ids, segs.lat, segs.lon, segs.src, segs.dst, segs.length_m, segs.time_s, way_id,
         names[segs.way], refs[segs.way], segs.clipping, str(path),
+        (segs.shape_lat, segs.shape_lon, segs.shape_from, segs.shape_to),
     )  # fmt: skip
 
 
@@ -105,14 +107,36 @@ def _graph_from_segments(ways: OsmWays, segs: Segments) -> nx.MultiDiGraph:
         {**tags, "osmid": int(w), "oneway": bool(o != 0)}
         for tags, w, o in zip(ways.tags, ways.way_id, ways.oneway, strict=True)
     ]
-    nodes = segs.node_ids
+    geometry = _edge_geometries(segs)
+    nodes = segs.node_ids.tolist()
     graph.add_edges_from(
-        (int(nodes[u]), int(nodes[v]), {**way_attrs[w], "reversed": bool(r), "length": float(m),
-                                        "speed_kph": float(s), "travel_time": float(t)})
-        for u, v, w, r, m, s, t in zip(segs.src, segs.dst, segs.way, segs.reversed, segs.length_m, segs.speed_kmh,
-                                       segs.time_s, strict=True)
+        (nodes[u], nodes[v], {**way_attrs[w], "reversed": r, "length": m, "speed_kph": s, "travel_time": t}
+         | ({} if g is None else {"geometry": g}))
+        for u, v, w, r, m, s, t, g in zip(segs.src.tolist(), segs.dst.tolist(), segs.way.tolist(),
+                                          segs.reversed.tolist(), segs.length_m.tolist(), segs.speed_kmh.tolist(),
+                                          segs.time_s.tolist(), geometry, strict=True)
     )  # fmt: skip
     return graph
+
+
+def _edge_geometries(segs: Segments) -> list:
+    """A LineString (lon/lat) for each edge with interior vertices, None for a straight one (OSMnx's habit)."""
+    import shapely
+
+    span = np.abs(segs.shape_to - segs.shape_from)
+    out: list = [None] * len(span)
+    bent = np.flatnonzero(span > 1)
+    if len(bent) == 0:
+        return out
+    counts = span[bent] + 1
+    step = np.where(segs.shape_to[bent] >= segs.shape_from[bent], 1, -1)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    pos = np.repeat(segs.shape_from[bent], counts) + offsets * np.repeat(step, counts)
+    coords = np.column_stack([segs.shape_lon[pos], segs.shape_lat[pos]])
+    lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(bent)), counts))
+    for i, line in zip(bent.tolist(), lines, strict=True):
+        out[i] = line
+    return out
 
 
 def graph_from_osm_file(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
@@ -121,16 +145,13 @@ def graph_from_osm_file(path: str | Path, *, simplify: bool = True) -> nx.MultiD
     Edges carry ``length`` (metres), ``speed_kph`` (km/h) and ``travel_time`` (seconds). Clipped extracts load:
     a way is split where the file lacks its nodes, and ``graph.graph["clipping"]`` holds the counts
     (``missing_node_refs``, ``ways_cut``, ``ways_dropped``; also logged). All components are kept; snapping uses
-    the largest strongly connected one. Simplification (OSMnx) sums lengths and travel times along merged edges.
+    the largest strongly connected one. With ``simplify``, nodes are where roads meet or end and an edge between
+    two of them has the summed length and travel time of its pieces and their polyline as ``geometry``.
     """
     path = Path(path)
-    ways, segs = _read_segments(path)
+    ways, segs = _read_segments(path, simplify=simplify)
     graph = _graph_from_segments(ways, segs)
-    if simplify:
-        _configure_osmnx()
-        graph = ox.simplify_graph(graph, edge_attr_aggs={"length": sum, "travel_time": sum})
-        for _, _, data in graph.edges(data=True):
-            data["speed_kph"] = round(data["length"] / 1000.0 / (data["travel_time"] / 3600.0), 2)
+    graph.graph["simplified"] = simplify
     graph.graph["source"] = str(path)
     graph.graph["attribution"] = ATTRIBUTION
     graph.graph["fingerprint"] = file_fingerprint(path)

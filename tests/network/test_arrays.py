@@ -124,3 +124,17 @@ def test_bad_files_for_arrays(tmp_path):
     (tmp_path / "roads.shp").write_text("x")
     with pytest.raises(InputError, match="unknown OSM file type"):
         load_arrays(tmp_path / "roads.shp")
+
+
+def test_simplified_arrays_keep_junctions_and_distances():
+    full = load_arrays(OAKLAND, simplify=False)
+    lean = load_arrays(OAKLAND)
+    assert lean.n_nodes < full.n_nodes / 2
+    assert set(lean.node_ids) <= set(full.node_ids)
+    rows = np.flatnonzero(lean.in_main_component)[::4]
+    points = list(zip(lean.lat[rows], lean.lon[rows], strict=True))
+    np.testing.assert_allclose(travel_matrix(lean, points)[0], travel_matrix(full, points)[0], rtol=1e-9)
+    # the edges keep their ways' polylines: a path drawn on either form is the same line
+    a, b = int(lean.node_ids[rows[0]]), int(lean.node_ids[rows[-1]])
+    lines = [network.path_geometry(x, network.shortest_path_nodes(x, a, b)) for x in (lean, full)]
+    assert lines[0].equals(lines[1])
