@@ -66,7 +66,7 @@ def read_ways(path: Path) -> OsmWays:
     """The drivable ways of the OSM file at ``path`` with their node locations (missing nodes marked invalid)."""
     import osmium
 
-    refs, xs, ys, way_of_ref, way_ids = array("q"), array("i"), array("i"), array("i"), array("q")
+    flat, way_of_ref, way_ids = array("q"), array("i"), array("q")  # flat: (ref, x, y) per node reference
     oneways, speeds, tag_rows = array("b"), array("d"), []
     speed_of: dict[tuple, float] = {}
     try:
@@ -81,12 +81,9 @@ def read_ways(path: Path) -> OsmWays:
             if not _drivable(tags):
                 continue
             row = len(way_ids)
-            nodes = way.nodes
-            start = len(refs)
-            refs.extend(n.ref for n in nodes)
-            xs.extend(n.x for n in nodes)
-            ys.extend(n.y for n in nodes)
-            way_of_ref.extend([row] * (len(refs) - start))
+            start = len(flat)
+            flat.extend([v for n in way.nodes for v in (n.ref, n.x, n.y)])
+            way_of_ref.extend([row] * ((len(flat) - start) // 3))
             way_ids.append(way.id)
             oneways.append(_oneway(tags))
             kept = {k: tags.get(k) for k in _TAGS if k in tags}
@@ -99,10 +96,11 @@ def read_ways(path: Path) -> OsmWays:
         raise
     except Exception as exc:  # pyosmium raises RuntimeError (and others) for unreadable files
         raise InputError(f"{path}: cannot read OpenStreetMap data ({type(exc).__name__}: {exc})") from exc
+    table = np.frombuffer(flat, dtype=np.int64).reshape(-1, 3)
     return OsmWays(
-        refs=np.frombuffer(refs, dtype=np.int64),
-        x=np.frombuffer(xs, dtype=np.int32),
-        y=np.frombuffer(ys, dtype=np.int32),
+        refs=table[:, 0].copy(),
+        x=table[:, 1].astype(np.int32),
+        y=table[:, 2].astype(np.int32),
         way_of_ref=np.frombuffer(way_of_ref, dtype=np.int32),
         way_id=np.frombuffer(way_ids, dtype=np.int64),
         oneway=np.frombuffer(oneways, dtype=np.int8),
