@@ -14,7 +14,19 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from network import settings
 from optimizer.errors import InputError
+
+# Road classes of ``RoadArrays.highway``, by index; the last stands for any other value.
+HIGHWAY_CLASSES: tuple[str, ...] = (*sorted(settings.speed_kmh_by_highway), "other")
+
+
+def highway_codes(values) -> np.ndarray:
+    """Index into ``HIGHWAY_CLASSES`` of each ``highway`` value (the first of a list from merged ways)."""
+    index = {h: i for i, h in enumerate(HIGHWAY_CLASSES)}
+    other = len(HIGHWAY_CLASSES) - 1
+    first = (v[0] if isinstance(v, list) and v else v for v in values)
+    return np.fromiter((index.get(str(v), other) for v in first), dtype=np.int8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,7 +41,8 @@ class RoadArrays:
     length_m : edge length (metres).
     time_s : edge travel time (seconds).
     way_id : OSM way id of each edge (int64; 0 where unknown).
-    name, ref : the ``name`` and ``ref`` tags of each edge's way (str arrays, "" where untagged).
+    name, ref : the ``name`` and ``ref`` tags of each edge's way (object arrays of str, "" where untagged).
+    highway : road class of each edge, an index into ``HIGHWAY_CLASSES`` (int8).
     clipping : what the source file lacked: ``missing_node_refs``, ``ways_cut``, ``ways_dropped``.
     source : the file the network was read from ("" if built from a graph).
     shapes : the edges' polylines, or None (straight edges): ``(lat, lon, start, stop)``, vertex coordinates
@@ -50,6 +63,7 @@ class RoadArrays:
     way_id: np.ndarray
     name: np.ndarray
     ref: np.ndarray
+    highway: np.ndarray
     clipping: dict[str, int] = field(default_factory=dict)
     source: str = ""
     shapes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -138,6 +152,44 @@ class RoadArrays:
             parts.append(np.column_stack([lon[pos[1:]], lat[pos[1:]]]))
         return np.concatenate(parts)
 
+    def edge_lines(self, edges: np.ndarray) -> np.ndarray:
+        """Shapely LineStrings (lon/lat) of the given edges, along their ways' polylines (vectorised)."""
+        import shapely
+
+        edges = np.asarray(edges, dtype=np.int64)
+        if self.shapes is None:
+            a, b = self.src[edges], self.dst[edges]
+            coords = np.column_stack([np.stack([self.lon[a], self.lon[b]], 1).ravel(),
+                                      np.stack([self.lat[a], self.lat[b]], 1).ravel()])  # fmt: skip
+            return shapely.linestrings(coords, indices=np.repeat(np.arange(len(edges)), 2))
+        lat, lon, start, stop = self.shapes
+        first, last = start[edges], stop[edges]
+        counts = np.abs(last - first) + 1
+        step = np.where(last >= first, 1, -1)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        pos = np.repeat(first, counts) + offsets * np.repeat(step, counts)
+        return shapely.linestrings(
+            np.column_stack([lon[pos], lat[pos]]), indices=np.repeat(np.arange(len(edges)), counts)
+        )
+
+    def without_roads(self, roads) -> tuple[RoadArrays, int]:
+        """The network without the edges whose ``name`` or ``ref`` (or one of a ``;``-list) is in ``roads``, and
+        how many edges that removed (a closed road; the nodes stay)."""
+        wanted = {str(r) for r in roads}
+
+        def hit(values: np.ndarray) -> np.ndarray:
+            return np.fromiter((any(p in wanted for p in v.split(";")) for v in values), dtype=bool, count=len(values))
+
+        drop = hit(self.name) | hit(self.ref)
+        keep = ~drop
+        kept = RoadArrays(
+            self.node_ids, self.lat, self.lon, self.src[keep], self.dst[keep], self.length_m[keep],
+            self.time_s[keep], self.way_id[keep], self.name[keep], self.ref[keep], self.highway[keep],
+            dict(self.clipping), self.source,
+            None if self.shapes is None else (*self.shapes[:2], self.shapes[2][keep], self.shapes[3][keep]),
+        )  # fmt: skip
+        return kept, int(drop.sum())
+
     def subset(self, keep_nodes: np.ndarray) -> RoadArrays:
         """The network restricted to the nodes where ``keep_nodes`` (bool per node) is true and the edges between
         them (vectorised)."""
@@ -147,7 +199,7 @@ class RoadArrays:
         return RoadArrays(
             self.node_ids[keep_nodes], self.lat[keep_nodes], self.lon[keep_nodes],
             new_row[self.src[e]], new_row[self.dst[e]], self.length_m[e], self.time_s[e],
-            self.way_id[e], self.name[e], self.ref[e], dict(self.clipping), self.source,
+            self.way_id[e], self.name[e], self.ref[e], self.highway[e], dict(self.clipping), self.source,
             None if self.shapes is None else (*self.shapes[:2], self.shapes[2][e], self.shapes[3][e]),
         )  # fmt: skip
 
@@ -174,7 +226,8 @@ _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, RoadArrays]] = wea
 
 def _edge_strings(graph: nx.MultiDiGraph, key: str) -> np.ndarray:
     values = (d.get(key) for _, _, d in graph.edges(data=True))
-    return np.array(["" if v is None else (";".join(map(str, v)) if isinstance(v, list) else str(v)) for v in values])
+    out = ["" if v is None else (";".join(map(str, v)) if isinstance(v, list) else str(v)) for v in values]
+    return np.array(out, dtype=object)
 
 
 def _graph_to_arrays(graph: nx.MultiDiGraph) -> RoadArrays:
@@ -206,8 +259,19 @@ def _graph_to_arrays(graph: nx.MultiDiGraph) -> RoadArrays:
     way_id = np.fromiter((_way(d.get("osmid")) for _, _, d in graph.edges(data=True)), dtype=np.int64, count=m)
     return RoadArrays(
         node_ids, lat, lon, src, dst, length_m, time_s, way_id, _edge_strings(graph, "name"),
-        _edge_strings(graph, "ref"), dict(graph.graph.get("clipping", {})), str(graph.graph.get("source", "")),
+        _edge_strings(graph, "ref"), highway_codes(d.get("highway") for _, _, d in graph.edges(data=True)),
+        dict(graph.graph.get("clipping", {})), str(graph.graph.get("source", "")),
     )  # fmt: skip
+
+
+def _stamp(graph: nx.MultiDiGraph) -> int:
+    return graph.number_of_nodes() * 1_000_003 + graph.number_of_edges()
+
+
+def prime_cache(graph: nx.MultiDiGraph, arrays: RoadArrays) -> None:
+    """Remember ``arrays`` as the array form of ``graph`` (both built from the same file), so the first matrix
+    does not convert the graph back."""
+    _CACHE[graph] = (_stamp(graph), arrays)
 
 
 def graph_arrays(graph: nx.MultiDiGraph | RoadArrays) -> RoadArrays:
@@ -215,7 +279,7 @@ def graph_arrays(graph: nx.MultiDiGraph | RoadArrays) -> RoadArrays:
     returned as it is."""
     if isinstance(graph, RoadArrays):
         return graph
-    stamp = graph.number_of_nodes() * 1_000_003 + graph.number_of_edges()
+    stamp = _stamp(graph)
     cached = _CACHE.get(graph)
     if cached is not None and cached[0] == stamp:
         return cached[1]

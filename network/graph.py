@@ -13,7 +13,7 @@ import osmnx as ox
 
 from network import settings
 from network._osm import OsmWays, Segments, read_ways, segments
-from network.arrays import RoadArrays
+from network.arrays import RoadArrays, highway_codes, prime_cache
 from network.speeds import add_travel_times
 from optimizer.errors import InputError
 
@@ -88,17 +88,22 @@ def load_arrays(path: str | Path, *, simplify: bool = True) -> RoadArrays:
     """
     path = Path(path)
     ways, segs = _read_segments(path, simplify=simplify)
+    return _arrays(path, ways, segs)
+
+
+def _arrays(path: Path, ways: OsmWays, segs: Segments) -> RoadArrays:
     way_id = ways.way_id[segs.way]
-    names = np.array([t.get("name", "") for t in ways.tags], dtype=str)
-    refs = np.array([t.get("ref", "") for t in ways.tags], dtype=str)
+    names = np.array([t.get("name", "") for t in ways.tags], dtype=object)
+    refs = np.array([t.get("ref", "") for t in ways.tags], dtype=object)
+    highway = highway_codes(t.get("highway") for t in ways.tags)
     return RoadArrays(
         segs.node_ids, segs.lat, segs.lon, segs.src, segs.dst, segs.length_m, segs.time_s, way_id,
-        names[segs.way], refs[segs.way], segs.clipping, str(path),
+        names[segs.way], refs[segs.way], highway[segs.way], segs.clipping, str(path),
         (segs.shape_lat, segs.shape_lon, segs.shape_from, segs.shape_to),
     )  # fmt: skip
 
 
-def _graph_from_segments(ways: OsmWays, segs: Segments) -> nx.MultiDiGraph:
+def _graph_from_segments(ways: OsmWays, segs: Segments, arrays: RoadArrays) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(crs="epsg:4326")
     graph.add_nodes_from(
         (int(n), {"x": float(x), "y": float(y)}) for n, x, y in zip(segs.node_ids, segs.lon, segs.lat, strict=True)
@@ -107,7 +112,11 @@ def _graph_from_segments(ways: OsmWays, segs: Segments) -> nx.MultiDiGraph:
         {**tags, "osmid": int(w), "oneway": bool(o != 0)}
         for tags, w, o in zip(ways.tags, ways.way_id, ways.oneway, strict=True)
     ]
-    geometry = _edge_geometries(segs)
+    # a LineString for each edge with interior vertices, None for a straight one (OSMnx's habit)
+    geometry: list = [None] * len(segs.src)
+    bent = np.flatnonzero(np.abs(segs.shape_to - segs.shape_from) > 1)
+    for i, line in zip(bent.tolist(), arrays.edge_lines(bent), strict=True):
+        geometry[i] = line
     nodes = segs.node_ids.tolist()
     graph.add_edges_from(
         (nodes[u], nodes[v], {**way_attrs[w], "reversed": r, "length": m, "speed_kph": s, "travel_time": t}
@@ -117,26 +126,6 @@ def _graph_from_segments(ways: OsmWays, segs: Segments) -> nx.MultiDiGraph:
                                           segs.time_s.tolist(), geometry, strict=True)
     )  # fmt: skip
     return graph
-
-
-def _edge_geometries(segs: Segments) -> list:
-    """A LineString (lon/lat) for each edge with interior vertices, None for a straight one (OSMnx's habit)."""
-    import shapely
-
-    span = np.abs(segs.shape_to - segs.shape_from)
-    out: list = [None] * len(span)
-    bent = np.flatnonzero(span > 1)
-    if len(bent) == 0:
-        return out
-    counts = span[bent] + 1
-    step = np.where(segs.shape_to[bent] >= segs.shape_from[bent], 1, -1)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    pos = np.repeat(segs.shape_from[bent], counts) + offsets * np.repeat(step, counts)
-    coords = np.column_stack([segs.shape_lon[pos], segs.shape_lat[pos]])
-    lines = shapely.linestrings(coords, indices=np.repeat(np.arange(len(bent)), counts))
-    for i, line in zip(bent.tolist(), lines, strict=True):
-        out[i] = line
-    return out
 
 
 def graph_from_osm_file(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
@@ -150,7 +139,9 @@ def graph_from_osm_file(path: str | Path, *, simplify: bool = True) -> nx.MultiD
     """
     path = Path(path)
     ways, segs = _read_segments(path, simplify=simplify)
-    graph = _graph_from_segments(ways, segs)
+    arrays = _arrays(path, ways, segs)
+    graph = _graph_from_segments(ways, segs, arrays)
+    prime_cache(graph, arrays)
     graph.graph["simplified"] = simplify
     graph.graph["source"] = str(path)
     graph.graph["attribution"] = ATTRIBUTION

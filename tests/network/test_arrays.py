@@ -138,3 +138,31 @@ def test_simplified_arrays_keep_junctions_and_distances():
     a, b = int(lean.node_ids[rows[0]]), int(lean.node_ids[rows[-1]])
     lines = [network.path_geometry(x, network.shortest_path_nodes(x, a, b)) for x in (lean, full)]
     assert lines[0].equals(lines[1])
+
+
+def test_edges_frame_and_closed_roads_on_arrays(tmp_path, hangjin_grid_osm):
+    import geopandas as gpd
+
+    roads = load_arrays(hangjin_grid_osm)
+    frame = network.edges_frame(roads)
+    assert len(frame) == roads.n_edges
+    assert set(frame["highway"]) == {"tertiary", "track", "primary"}
+    assert (frame["ref"] == "S215").sum() > 0
+    out = gpd.read_file(network.write_geodataframe(frame, tmp_path / "roads.gpkg"))
+    assert len(out) == roads.n_edges
+    some = list(zip(frame["u"][:3], frame["v"][:3], strict=True))
+    assert len(network.edges_frame(roads, some)) == 3
+    np.testing.assert_allclose(frame.to_crs(3857).length.iloc[:3] > 0, True)
+    closed, removed = roads.without_roads(["S215"])
+    assert removed == (frame["ref"] == "S215").sum() and closed.n_edges == roads.n_edges - removed
+    # the same closure on the networkx graph (optimizer.planning.run.close_roads) gives the same matrix
+    from optimizer.planning.run import close_roads
+
+    graph = load_graph(hangjin_grid_osm)
+    assert close_roads(graph, ("S215",)) == removed
+    points = [
+        (GRID["lat0"] + 0.5, GRID["lon0"] + GRID["s215_col"] * GRID["step"]),
+        (GRID["lat0"] + 1.5, GRID["lon0"] + 1.9),
+    ]
+    np.testing.assert_allclose(travel_matrix(closed, points)[1], travel_matrix(graph, points)[1], rtol=1e-9)
+    assert (travel_matrix(closed, points)[1] > travel_matrix(roads, points)[1] + 1e-9).any()
