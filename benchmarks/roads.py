@@ -5,6 +5,7 @@ and a synthetic region extract cut into county cells, one matrix per county from
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -142,6 +143,52 @@ def banner_osmnx(path: str, side: int) -> dict:
             "edges": graph.number_of_edges(), "load_xml_s": round(load_s, 2)}  # fmt: skip
 
 
+def banner_shaped(path: str, junctions: int, points: int = 68) -> dict:
+    """A banner-size extract with shape points (as real OSM ways have): ``load_arrays`` and its first matrix."""
+    import numpy as np
+
+    import network
+
+    network.settings.cache_folder = None
+    start = time.perf_counter()
+    roads = network.load_arrays(path)
+    load_s = time.perf_counter() - start
+    span = (junctions - 1) * 0.01
+    pts = _points(38.0, 107.0, span, span, points, 0)
+    start = time.perf_counter()
+    km, _ = network.travel_matrix(roads, pts)
+    matrix_s = time.perf_counter() - start
+    start = time.perf_counter()
+    network.travel_matrix(roads, pts)
+    cached_s = time.perf_counter() - start
+    return {"reader": "shaped", "osm_nodes": region_nodes(junctions), "nodes": roads.n_nodes,
+            "edges": roads.n_edges, "load_s": round(load_s, 2), "matrix_s": round(matrix_s, 2),
+            "matrix_cached_s": round(cached_s, 4), "points": points, "finite": bool(np.isfinite(km).all())}  # fmt: skip
+
+
+def real_extract(path: str, points: int = 40) -> dict:
+    """A real OSM extract (clipped at its edges): load it, count what it lacks, and check its matrix against
+    networkx shortest paths on the same graph (max absolute difference, km)."""
+    import networkx as nx
+    import numpy as np
+
+    import network
+
+    network.settings.cache_folder = None
+    start = time.perf_counter()
+    roads = network.load_arrays(path)
+    load_s = time.perf_counter() - start
+    graph = network.load_graph(path)
+    main = sorted(max(nx.strongly_connected_components(graph), key=len))
+    nodes = main[:: max(1, len(main) // points)][:points]
+    km, _ = network.travel_matrix(roads, [(graph.nodes[n]["y"], graph.nodes[n]["x"]) for n in nodes])
+    trees = (nx.single_source_dijkstra_path_length(graph, a, weight="length") for a in nodes)
+    ref = np.array([[d[b] / 1000 for b in nodes] for d in trees])
+    return {"reader": "real", "file": Path(path).name, "nodes": roads.n_nodes, "edges": roads.n_edges,
+            "load_s": round(load_s, 3), **roads.clipping, "points": len(nodes),
+            "max_diff_km": float(np.abs(km - ref).max())}  # fmt: skip
+
+
 def region_counties(path: str, junctions: int, cells: int, points: int, margin_km: float) -> dict:
     """Load the region once (arrays) and compute one matrix per county cell of a cells x cells partition."""
     import numpy as np
@@ -176,13 +223,27 @@ def region_nodes(junctions: int, shape_nodes: int = 3) -> int:
     return junctions * side + junctions * (junctions - 1) * shape_nodes
 
 
+def _in_turn(tasks: list[tuple[str, dict]]) -> dict:
+    import resource
+
+    runs = []
+    for name, kwargs in tasks:
+        runs.append(globals()[name](**kwargs))
+        runs[-1]["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return {"runs": runs}
+
+
 def run(quick: bool, jobs: int) -> dict:
     import osmium
 
     side = 50 if quick else int(math.sqrt(202_500))
     junctions, cells, points = (41, 2, 10) if quick else (_REGION_JUNCTIONS, 10, 100)
+    shaped_junctions = 15 if quick else _BANNER_JUNCTIONS
+    real = [p for p in os.environ.get("RURALPOST_REAL_OSM", "").split(os.pathsep) if p]
     with tempfile.TemporaryDirectory() as tmp:
         xml, pbf, region = Path(tmp) / "grid.osm", Path(tmp) / "grid.osm.pbf", Path(tmp) / "region.osm.pbf"
+        shaped = Path(tmp) / "shaped.osm.pbf"
+        write_region_pbf(shaped, shaped_junctions)
         write_grid_osm(xml, side)
         with osmium.SimpleWriter(str(pbf)) as writer:
             for obj in osmium.FileProcessor(str(xml)):
@@ -194,6 +255,7 @@ def run(quick: bool, jobs: int) -> dict:
             (banner_arrays, {"path": str(xml), "pbf": str(pbf), "side": side}),
             (banner_graph, {"path": str(xml), "side": side}),
             (banner_osmnx, {"path": str(xml), "side": side}),
+            (banner_shaped, {"path": str(shaped), "junctions": shaped_junctions}),
             (
                 region_counties,
                 {
@@ -204,13 +266,19 @@ def run(quick: bool, jobs: int) -> dict:
                     "margin_km": 5.0 if quick else 20.0,
                 },
             ),
+            *((real_extract, {"path": p}) for p in real),
         ]
-        runs = run_isolated(tasks, 1)  # one at a time: fair timings and peaks
+        # one at a time, each in its own process: fair timings and peaks (quick: all in one, to start fast)
+        if quick:
+            runs = run_isolated([(_in_turn, {"tasks": [(fn.__name__, kw) for fn, kw in tasks]})], 1)[0]["runs"]
+        else:
+            runs = run_isolated(tasks, 1)
     return {"runs": runs, "region_write_s": round(region_write_s, 1)}
 
 
-# 655 x 655 junctions with 3 shape points between neighbours: about 3.0 million nodes
+# 655 x 655 junctions with 3 shape points between neighbours: about 3.0 million nodes; 171 x 171: 203,661
 _REGION_JUNCTIONS = 655
+_BANNER_JUNCTIONS = 171
 
 
 def table(res: dict) -> str:
@@ -236,6 +304,18 @@ def table(res: dict) -> str:
     if a and ox_ and "error" not in a and "error" not in ox_:
         lines += ["", f"Same .osm file: `load_arrays` {ox_['load_xml_s'] / a['load_xml_s']:.1f}x faster than "
                       f"`osmnx.graph_from_xml` (which does not simplify; `load_arrays` does)."]  # fmt: skip
+    sh = runs.get("shaped")
+    if sh and "error" not in sh:
+        lines += ["", "Banner-size extract with 3 shape points between junctions (as real OSM ways have; .osm.pbf): "
+                      f"{sh['osm_nodes']:,} OSM nodes, {sh['nodes']:,} nodes / {sh['edges']:,} edges after "
+                      f"simplification; `load_arrays` {sh['load_s']} s, first {sh['points']}-point matrix "
+                      f"{sh['matrix_s']} s, cached {sh['matrix_cached_s']} s, "
+                      f"peak {sh['peak_rss_mb']:,.0f} MB."]  # fmt: skip
+    for r in (r for r in res["runs"] if r.get("reader") == "real" and "error" not in r):
+        lines += ["", f"Real clipped extract `{r['file']}`: {r['nodes']:,} nodes / {r['edges']:,} edges, loaded in "
+                      f"{r['load_s']} s; {r['missing_node_refs']:,} node references missing, {r['ways_cut']} ways "
+                      f"cut, {r['ways_dropped']} dropped; {r['points']}-point matrix against networkx: max difference "
+                      f"{r['max_diff_km']:.1e} km."]  # fmt: skip
     g = runs.get("region")
     if g:
         lines += ["", "| region extract | OSM nodes | nodes / edges after simplification | load .osm.pbf (s) | "
