@@ -79,6 +79,11 @@ class RoadArrays:
     def n_edges(self) -> int:
         return len(self.src)
 
+    @property
+    def speed_kmh(self) -> np.ndarray:
+        """Travel speed of each edge (km/h): its length over its travel time."""
+        return self.length_m / np.maximum(self.time_s, 1e-9) * 3.6
+
     @cached_property
     def km(self) -> csr_matrix:
         return _sparse(self.n_nodes, self.src, self.dst, self.length_m / 1000.0)

@@ -84,7 +84,20 @@ def load_arrays(path: str | Path, *, simplify: bool = True) -> RoadArrays:
     drivable way without ``simplify``); an edge keeps its way's polyline for drawing. Edges carry ``length_m``
     (metres) and ``time_s`` (seconds, summed over the way's pieces) from the road-class speed,
     ``maxspeed``, ``surface`` and ``tracktype`` (``network.speeds``). Accepted wherever a graph is
-    (``travel_matrix``, ``snap_points``, ``route_geometry``, ``county_matrix``).
+    (``travel_matrix``, ``snap_points``, ``route_geometry``, ``county_matrix``, ``edges_frame``).
+
+    Parameters
+    ----------
+    path : the extract; pyosmium reads all three formats, an index of node locations in memory.
+    simplify : keep only the nodes where roads meet or end (default) or every node.
+
+    Returns
+    -------
+    RoadArrays : nodes (OSM id, lat/lon in degrees) and directed edges (length in metres, travel time in
+    seconds, road class, way id, name, ref), with CSR matrices (km, minutes) built on first use.
+
+    Raises ``InputError`` naming the file if it is missing, of an unknown type, unreadable or without a
+    drivable road.
     """
     path = Path(path)
     ways, segs = _read_segments(path, simplify=simplify)

@@ -46,7 +46,19 @@ def county_matrix(
     margin_km: float = 20.0,
     names: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Road km and minutes between a county's (lat, lon) points on ``region`` cut to ``boundary`` plus
-    ``margin_km`` (see ``county_arrays`` and ``network.travel_matrix``). Call it once per county on the same
-    loaded region."""
+    """Road distance (km) and travel time (minutes) between a county's points, on a region cut to the county.
+
+    Parameters
+    ----------
+    region : the region's roads, loaded once (``network.load_arrays``) and shared by all its counties.
+    boundary : the county (shapely polygon, WGS84 lon/lat).
+    points : the county's facilities as (lat, lon) pairs in degrees.
+    margin_km : the cut reaches at least this far (km) beyond the boundary.
+    names : labels for the warnings about points far from any road.
+
+    Returns
+    -------
+    (km, minutes) : square arrays as ``network.travel_matrix`` returns, on ``county_arrays(region, boundary,
+    margin_km=margin_km)``.
+    """
     return travel_matrix(county_arrays(region, boundary, margin_km=margin_km), points, names=names)
