@@ -15,6 +15,7 @@ import numpy as np
 import osmnx as ox
 from shapely.geometry import LineString
 
+from network.arrays import HIGHWAY_CLASSES, RoadArrays
 from network.graph import ATTRIBUTION
 from optimizer.files import atomic_path
 
@@ -32,11 +33,43 @@ def write_geodataframe(frame: gpd.GeoDataFrame, path: str | Path, *, layer: str 
     return path
 
 
-def edges_frame(graph: nx.MultiDiGraph, edges: Iterable[tuple[int, int]] | None = None) -> gpd.GeoDataFrame:
+def _arrays_frame(roads: RoadArrays, edges: Iterable[tuple[int, int]] | None) -> gpd.GeoDataFrame:
+    if edges is None:
+        index = np.arange(roads.n_edges)
+    else:
+        pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+        index = (
+            roads.edge_between(roads.rows_of(pairs[:, 0]), roads.rows_of(pairs[:, 1])) if len(pairs) else pairs[:, 0]
+        )
+        index = np.unique(index[index >= 0])
+    classes = np.array(HIGHWAY_CLASSES, dtype=object)
+    out = gpd.GeoDataFrame(
+        {
+            "u": roads.node_ids[roads.src[index]],
+            "v": roads.node_ids[roads.dst[index]],
+            "length_km": roads.length_m[index] / 1000.0,
+            "minutes": roads.time_s[index] / 60.0,
+            "highway": classes[roads.highway[index]].astype(str),
+            "name": roads.name[index].astype(str),
+            "ref": roads.ref[index].astype(str),
+        },
+        geometry=roads.edge_lines(index),
+        crs="EPSG:4326",
+    )
+    out.attrs["attribution"] = ATTRIBUTION
+    return out
+
+
+def edges_frame(
+    graph: nx.MultiDiGraph | RoadArrays, edges: Iterable[tuple[int, int]] | None = None
+) -> gpd.GeoDataFrame:
     """Road edges as a GeoDataFrame (WGS84): ``length_km``, ``minutes``, ``highway``, ``name``, ``ref``, geometry.
 
-    With ``edges`` (pairs of node ids), only those edges, e.g. the ones the routes use.
+    With ``edges`` (pairs of node ids), only those edges, e.g. the ones the routes use. ``graph`` is a networkx
+    road graph or its array form (``RoadArrays``: the shortest edge of each pair).
     """
+    if isinstance(graph, RoadArrays):
+        return _arrays_frame(graph, edges)
     if edges is not None:
         wanted = set(edges)
         graph = graph.edge_subgraph([(u, v, k) for u, v, k in graph.edges(keys=True) if (u, v) in wanted])
@@ -60,8 +93,12 @@ def edges_frame(graph: nx.MultiDiGraph, edges: Iterable[tuple[int, int]] | None 
     return out
 
 
-def path_geometry(graph: nx.MultiDiGraph, nodes: Sequence[int]) -> LineString:
-    """The road geometry (WGS84 lon/lat) along a node path, following edge geometries where present."""
+def path_geometry(graph: nx.MultiDiGraph | RoadArrays, nodes: Sequence[int]) -> LineString:
+    """The road geometry (WGS84 lon/lat) along a node path (OSM ids), following edge geometries where present
+    (on either form)."""
+    if isinstance(graph, RoadArrays):
+        coords = graph.polyline(graph.rows_of(nodes)).tolist()
+        return LineString(coords if len(coords) > 1 else coords * 2)
     coords: list[tuple[float, float]] = []
     for u, v in itertools.pairwise(nodes):
         data = min(graph[u][v].values(), key=lambda d: d.get("length", 0.0))

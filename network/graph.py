@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import osmnx as ox
 
 from network import settings
+from network._osm import OsmWays, Segments, read_ways, segments
+from network.arrays import RoadArrays, highway_codes, prime_cache
 from network.speeds import add_travel_times
 from optimizer.errors import InputError
 
@@ -60,59 +62,128 @@ def drivable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def _pbf_to_xml(path: Path, folder: Path) -> Path:
-    """Write the nodes and the highway ways of a ``.osm.pbf`` extract to an OSM XML file osmnx can read."""
-    import osmium
+def _read_segments(path: Path, *, simplify: bool = True) -> tuple[OsmWays, Segments]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such OSM file")
+    suffix = _suffix(path)
+    if suffix != ".osm.pbf" and suffix not in _XML_SUFFIXES:
+        raise InputError(f"{path}: unknown OSM file type {suffix!r} (use .osm, .osm.bz2, .osm.pbf or .graphml)")
+    ways = read_ways(path)
+    segs = segments(ways, path, simplify=simplify)
+    if len(segs.src) == 0:
+        raise InputError(f"{path}: no drivable roads in this extract")
+    return ways, segs
 
-    out = folder / (path.name.removesuffix(".osm.pbf") + ".osm")
-    with osmium.SimpleWriter(str(out), overwrite=True) as writer:
-        for obj in osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY):
-            if obj.is_way() and "highway" not in obj.tags:
-                continue
-            writer.add(obj)
-    return out
+
+def load_arrays(path: str | Path, *, simplify: bool = True) -> RoadArrays:
+    """Read the drivable roads of an OSM extract (``.osm``, ``.osm.bz2``, ``.osm.pbf``) into the lean array form,
+    without building a networkx graph (for banner- and region-size extracts).
+
+    Ways are split where the file lacks their nodes (clipped extracts); ``RoadArrays.clipping`` counts the
+    missing node references and the ways cut or dropped. Nodes are where roads meet or end (every node of a
+    drivable way without ``simplify``); an edge keeps its way's polyline for drawing. Edges carry ``length_m``
+    (metres) and ``time_s`` (seconds, summed over the way's pieces) from the road-class speed,
+    ``maxspeed``, ``surface`` and ``tracktype`` (``network.speeds``). Accepted wherever a graph is
+    (``travel_matrix``, ``snap_points``, ``route_geometry``, ``county_matrix``, ``edges_frame``).
+
+    Parameters
+    ----------
+    path : the extract; pyosmium reads all three formats, an index of node locations in memory.
+    simplify : keep only the nodes where roads meet or end (default) or every node.
+
+    Returns
+    -------
+    RoadArrays : nodes (OSM id, lat/lon in degrees) and directed edges (length in metres, travel time in
+    seconds, road class, way id, name, ref), with CSR matrices (km, minutes) built on first use.
+
+    Raises ``InputError`` naming the file if it is missing, of an unknown type, unreadable or without a
+    drivable road.
+    """
+    path = Path(path)
+    ways, segs = _read_segments(path, simplify=simplify)
+    return _arrays(path, ways, segs)
+
+
+def _arrays(path: Path, ways: OsmWays, segs: Segments) -> RoadArrays:
+    way_id = ways.way_id[segs.way]
+    names = np.array([t.get("name", "") for t in ways.tags], dtype=object)
+    refs = np.array([t.get("ref", "") for t in ways.tags], dtype=object)
+    highway = highway_codes(t.get("highway") for t in ways.tags)
+    return RoadArrays(
+        segs.node_ids, segs.lat, segs.lon, segs.src, segs.dst, segs.length_m, segs.time_s, way_id,
+        names[segs.way], refs[segs.way], highway[segs.way], segs.clipping, str(path),
+        (segs.shape_lat, segs.shape_lon, segs.shape_from, segs.shape_to),
+    )  # fmt: skip
+
+
+def _graph_from_segments(ways: OsmWays, segs: Segments, arrays: RoadArrays) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph(crs="epsg:4326")
+    graph.add_nodes_from(
+        (int(n), {"x": float(x), "y": float(y)}) for n, x, y in zip(segs.node_ids, segs.lon, segs.lat, strict=True)
+    )
+    way_attrs = [
+        {**tags, "osmid": int(w), "oneway": bool(o != 0)}
+        for tags, w, o in zip(ways.tags, ways.way_id, ways.oneway, strict=True)
+    ]
+    # a LineString for each edge with interior vertices, None for a straight one (OSMnx's habit)
+    geometry: list = [None] * len(segs.src)
+    bent = np.flatnonzero(np.abs(segs.shape_to - segs.shape_from) > 1)
+    for i, line in zip(bent.tolist(), arrays.edge_lines(bent), strict=True):
+        geometry[i] = line
+    nodes = segs.node_ids.tolist()
+    graph.add_edges_from(
+        (nodes[u], nodes[v], {**way_attrs[w], "reversed": r, "length": m, "speed_kph": s, "travel_time": t}
+         | ({} if g is None else {"geometry": g}))
+        for u, v, w, r, m, s, t, g in zip(segs.src.tolist(), segs.dst.tolist(), segs.way.tolist(),
+                                          segs.reversed.tolist(), segs.length_m.tolist(), segs.speed_kmh.tolist(),
+                                          segs.time_s.tolist(), geometry, strict=True)
+    )  # fmt: skip
+    return graph
 
 
 def graph_from_osm_file(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
     """Build the drivable road graph of a local OSM extract (``.osm``, ``.osm.bz2``, ``.osm.pbf``).
 
-    Edges carry ``length`` (metres), ``speed_kph`` (km/h) and ``travel_time`` (seconds). All components are kept;
-    snapping uses the largest strongly connected one.
+    Edges carry ``length`` (metres), ``speed_kph`` (km/h) and ``travel_time`` (seconds). Clipped extracts load:
+    a way is split where the file lacks its nodes, and ``graph.graph["clipping"]`` holds the counts
+    (``missing_node_refs``, ``ways_cut``, ``ways_dropped``; also logged). All components are kept; snapping uses
+    the largest strongly connected one. With ``simplify``, nodes are where roads meet or end and an edge between
+    two of them has the summed length and travel time of its pieces and their polyline as ``geometry``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such OSM file")
-    _configure_osmnx()
-    suffix = _suffix(path)
-    try:
-        if suffix == ".osm.pbf":
-            with tempfile.TemporaryDirectory() as tmp:
-                graph = ox.graph_from_xml(_pbf_to_xml(path, Path(tmp)), simplify=False, retain_all=True)
-        elif suffix in _XML_SUFFIXES:
-            graph = ox.graph_from_xml(path, simplify=False, retain_all=True)
-        else:
-            raise InputError(f"{path}: unknown OSM file type {suffix!r} (use .osm, .osm.bz2, .osm.pbf or .graphml)")
-    except InputError:
-        raise
-    except Exception as exc:  # osmnx/osmium raise many kinds of errors for unreadable files
-        raise InputError(f"{path}: cannot read OpenStreetMap data ({type(exc).__name__}: {exc})") from exc
-    drivable_subgraph(graph)
-    if graph.number_of_edges() == 0:
-        raise InputError(f"{path}: no drivable roads in this extract")
-    if simplify:
-        graph = ox.simplify_graph(graph)
-    add_travel_times(graph)
+    ways, segs = _read_segments(path, simplify=simplify)
+    arrays = _arrays(path, ways, segs)
+    graph = _graph_from_segments(ways, segs, arrays)
+    prime_cache(graph, arrays)
+    graph.graph["simplified"] = simplify
     graph.graph["source"] = str(path)
     graph.graph["attribution"] = ATTRIBUTION
     graph.graph["fingerprint"] = file_fingerprint(path)
+    graph.graph["clipping"] = dict(segs.clipping)
     return graph
+
+
+def _drop_unplaced_nodes(graph: nx.MultiDiGraph, path: Path) -> dict[str, int]:
+    """Remove GraphML nodes without coordinates (edges to nodes the file lacks) and count them as clipping."""
+    unplaced = [n for n, d in graph.nodes(data=True) if "x" not in d or "y" not in d]
+    cut = {str(d.get("osmid")) for n in unplaced for _, _, d in graph.in_edges(n, data=True)}
+    cut |= {str(d.get("osmid")) for n in unplaced for _, _, d in graph.out_edges(n, data=True)}
+    graph.remove_nodes_from(unplaced)
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    counts = {"missing_node_refs": len(unplaced), "ways_cut": len(cut), "ways_dropped": 0}
+    if unplaced:
+        log.warning("%s: %d edge endpoints are not nodes of the file (clipped); %d roads cut there",
+                    path, len(unplaced), len(cut))  # fmt: skip
+    return counts
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
     """Load a drivable road graph from an OSM extract (``.osm``, ``.osm.bz2``, ``.osm.pbf``) or a saved GraphML.
 
     Returns a ``networkx.MultiDiGraph`` in WGS84 (node ``x`` = longitude, ``y`` = latitude, degrees) whose edges have
-    ``length`` (metres), ``speed_kph`` (km/h) and ``travel_time`` (seconds).
+    ``length`` (metres), ``speed_kph`` (km/h) and ``travel_time`` (seconds). Clipped extracts load (see
+    ``graph_from_osm_file``; ``graph.graph["clipping"]`` holds the counts). For extracts too big for networkx use
+    ``load_arrays``.
     """
     path = Path(path)
     if _suffix(path) == ".graphml":
@@ -122,9 +193,13 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
             graph = ox.load_graphml(path)
         except Exception as exc:
             raise InputError(f"{path}: cannot read GraphML ({type(exc).__name__}: {exc})") from exc
+        graph.graph["clipping"] = _drop_unplaced_nodes(graph, path)
+        if graph.number_of_edges() == 0:
+            raise InputError(f"{path}: no drivable roads in this graph")
         if any("travel_time" not in d for _, _, d in graph.edges(data=True)):
             add_travel_times(graph)
         graph.graph.setdefault("fingerprint", file_fingerprint(path))
+        graph.graph.setdefault("source", str(path))
         return graph
     return graph_from_osm_file(path)
 

@@ -56,6 +56,15 @@ circuity_factor: float = 1.23
 # roads (40-60) with some gravel, as a van sees it over a whole run.
 fallback_speed_kmh_average: float = 55.0
 
+# Distance matrices run Dijkstra only as far as needed: from each facility up to its farthest other facility's
+# great-circle km x this allowance + slack (km), and for travel times that distance at this speed (km/h); a pair
+# not reached is run again with the bound doubled, so matrices stay exact whatever these values.
+matrix_bound_circuity: float = 1.6
+matrix_bound_slack_km: float = 5.0
+matrix_bound_speed_kmh: float = 30.0
+# Sources per Dijkstra run (sources with similar bounds run together).
+matrix_sources_per_run: int = 16
+
 # A facility farther than this (km) from its snapped road node triggers a warning.
 snap_warn_km: float = 2.0
 

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy.spatial import cKDTree
 
 from network import settings
-from network.arrays import graph_arrays
+from network.arrays import RoadArrays, graph_arrays, unit_xyz
 from network.distance import EARTH_RADIUS_KM, _as_points
 
 log = logging.getLogger(__name__)
@@ -31,23 +30,19 @@ class Snap:
         return np.flatnonzero(self.distance_km > settings.snap_warn_km)
 
 
-def _unit_xyz(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
-    lat, lon = np.radians(lat_deg), np.radians(lon_deg)
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-
-
 def snap_points(
-    graph: nx.MultiDiGraph, points: Sequence[tuple[float, float]], names: Sequence[str] | None = None
+    graph: nx.MultiDiGraph | RoadArrays, points: Sequence[tuple[float, float]], names: Sequence[str] | None = None
 ) -> Snap:
     """Nearest node (great-circle) of the largest strongly connected component for each (lat, lon) point.
+
+    ``graph`` is a networkx road graph or its array form (``RoadArrays``); the KD-tree is built once per graph.
 
     Logs a warning for every point farther than ``settings.snap_warn_km`` (km) from its node, naming it.
     """
     arr = _as_points(points)
     ga = graph_arrays(graph)
-    candidates = np.flatnonzero(ga.in_main_component)
-    tree = cKDTree(_unit_xyz(ga.lat[candidates], ga.lon[candidates]))
-    chord, pos = tree.query(_unit_xyz(arr[:, 0], arr[:, 1]))
+    candidates, tree = ga.main_tree
+    chord, pos = tree.query(unit_xyz(arr[:, 0], arr[:, 1]))
     distance_km = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2, 0.0, 1.0))
     index = candidates[np.asarray(pos)]
     snap = Snap(index=index, node=ga.node_ids[index], distance_km=distance_km)

@@ -215,3 +215,17 @@ def test_network_export_command(tmp_path, hangjin_grid_osm, capsys):
     assert main(["network", "export", "--graph", str(hangjin_grid_osm), "--out", str(tmp_path / "osm")]) == 0
     assert (tmp_path / "osm" / "roads.gpkg").is_file()
     assert "OpenStreetMap" in (tmp_path / "osm" / "matrix_minutes.csv").read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_array_form_keeps_speeds_surface_and_tracktype(toy_osm, tmp_path):
+    roads = network.load_arrays(toy_osm)
+    pairs = zip(roads.node_ids[roads.src].tolist(), roads.node_ids[roads.dst].tolist(), strict=True)
+    speed = dict(zip(pairs, (roads.length_m / roads.time_s * 3.6).tolist(), strict=True))
+    assert speed[(1, 2)] == pytest.approx(60.0)  # maxspeed
+    assert speed[(2, 3)] == pytest.approx(25.0 * 0.7)  # track, tracktype grade3
+    assert speed[(3, 1)] == pytest.approx(60.0 * 0.7)  # secondary on gravel
+    assert (2, 1) not in speed  # one-way
+    assert 4 not in set(roads.node_ids.tolist())  # footway only
+    xml = tmp_path / "toy.xml"
+    xml.write_bytes(toy_osm.read_bytes())
+    assert network.load_arrays(xml).n_edges == roads.n_edges
