@@ -11,7 +11,8 @@ DAY_ZH = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "�
 ATTRIBUTION = network.ATTRIBUTION
 
 __all__ = [
-    "ATTRIBUTION", "DAY_ZH", "WEEKDAY_NAMES", "attribution", "clock", "quality_note", "quality_note_zh", "vehicle_label",
+    "ATTRIBUTION", "DAY_ZH", "WEEKDAY_NAMES", "attribution", "clock", "quality_note", "quality_note_zh",
+    "vehicle_label",
 ]  # fmt: skip
 
 
