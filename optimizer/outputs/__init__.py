@@ -1,7 +1,7 @@
 """Every output of a planning run, for planners, drivers and GIS: tables, documents, maps, sheets and plots.
 
 Owns: ``routes.csv``/``plan.json`` (``tables``), ``summary.md`` (``summary``), labels and attribution (``labels``),
-run geometry (``geometry``), ``map.html`` (``maps``), GIS files (``gis``), route sheets (``sheets``), plot fonts
+run geometry (``geometry``), ``map.html`` (``maps``), GIS files (``gis``), route sheets (``sheets``), ``plan.xlsx`` (``workbook``), display names (``names``), plot fonts
 (``plots``), and the one commit of an output set (``commit``). Imports ``planning``, ``model`` and ``network``.
 """
 
@@ -20,6 +20,7 @@ from optimizer.outputs.maps import write_map
 from optimizer.outputs.sheets import write_sheets
 from optimizer.outputs.summary import summary_markdown
 from optimizer.outputs.tables import ROUTE_COLUMNS, plan_document, route_rows
+from optimizer.outputs.workbook import write_workbook
 from optimizer.planning.run import PlanRun
 
 __all__ = ["ROUTE_COLUMNS", "routes_csv", "write_all"]
@@ -39,7 +40,7 @@ def _text(make, path: Path) -> None:
 
 
 def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[Path]:
-    """``routes.csv``, ``plan.json``, ``summary.md``, ``routes.geojson``, ``map.html``, ``sheets/`` and, on an
+    """``routes.csv``, ``plan.json``, ``summary.md``, ``plan.xlsx``, ``routes.geojson``, ``map.html``, ``sheets/`` and, on an
     OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out`` (``commit.commit_outputs``)."""
     lines = run_lines(run)
     writers: dict[str, Writer] = {
@@ -48,6 +49,7 @@ def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[P
         "summary.md": partial(_text, lambda: summary_markdown(run)),
         "routes.geojson": partial(write_geojson, run, lines),
         "sheets": partial(write_sheets, run),
+        "plan.xlsx": partial(write_workbook, run),
     }
     if with_map:
         writers["map.html"] = partial(write_map, run, lines)
