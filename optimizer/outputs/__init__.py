@@ -1,8 +1,10 @@
 """Every output of a planning run, for planners, drivers and GIS: tables, documents, maps, sheets and plots.
 
 Owns: ``routes.csv``/``plan.json`` (``tables``), ``summary.md`` (``summary``), labels and attribution (``labels``),
-run geometry (``geometry``), ``map.html`` (``maps``), GIS files (``gis``), route sheets (``sheets``), ``plan.xlsx`` (``workbook``), display names (``names``), plot fonts
-(``plots``), and the one commit of an output set (``commit``). Imports ``planning``, ``model`` and ``network``.
+display names (``names``), run geometry (``geometry``), ``map.html`` (``maps``), GIS files ``routes.geojson``,
+``plan.gpkg``, ``runs.kml`` (``gis``, ``kml``), route sheets as HTML (``sheets``) and PDF (``pdf``), ``plan.xlsx``
+(``workbook``), plot fonts (``plots``), and the one commit of an output set (``commit``). Imports ``planning``,
+``model`` and ``network``.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ def _text(make, path: Path) -> None:
 
 
 def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[Path]:
-    """``routes.csv``, ``plan.json``, ``summary.md``, ``plan.xlsx``, ``routes.geojson``, ``map.html``, ``sheets/`` and, on an
-    OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out`` (``commit.commit_outputs``)."""
+    """``routes.csv``, ``plan.json``, ``summary.md``, ``plan.xlsx``, ``routes.geojson``, ``map.html``, ``sheets/``
+    and, on an OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out``
+    (``commit.commit_outputs``)."""
     lines = run_lines(run)
     writers: dict[str, Writer] = {
         "routes.csv": partial(_text, lambda: routes_csv(run)),
