@@ -17,7 +17,8 @@ from pathlib import Path
 
 from optimizer.outputs.commit import Writer, commit_outputs
 from optimizer.outputs.geometry import run_lines
-from optimizer.outputs.gis import write_geojson, write_roads_used
+from optimizer.outputs.gis import write_geojson, write_geopackage, write_roads_used
+from optimizer.outputs.kml import write_kml
 from optimizer.outputs.maps import write_map
 from optimizer.outputs.sheets import write_sheets
 from optimizer.outputs.summary import summary_markdown
@@ -42,8 +43,8 @@ def _text(make, path: Path) -> None:
 
 
 def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[Path]:
-    """``routes.csv``, ``plan.json``, ``summary.md``, ``plan.xlsx``, ``routes.geojson``, ``map.html``, ``sheets/``
-    and, on an OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out``
+    """``routes.csv``, ``plan.json``, ``summary.md``, ``plan.xlsx``, ``routes.geojson``, ``plan.gpkg``, ``runs.kml``,
+    ``map.html``, ``sheets/`` and, on an OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out``
     (``commit.commit_outputs``)."""
     lines = run_lines(run)
     writers: dict[str, Writer] = {
@@ -51,6 +52,8 @@ def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[P
         "plan.json": partial(_text, lambda: json.dumps(plan_document(run), ensure_ascii=False, indent=1)),
         "summary.md": partial(_text, lambda: summary_markdown(run)),
         "routes.geojson": partial(write_geojson, run, lines),
+        "plan.gpkg": partial(write_geopackage, run, lines),
+        "runs.kml": partial(write_kml, run, lines),
         "sheets": partial(write_sheets, run),
         "plan.xlsx": partial(write_workbook, run),
     }
