@@ -20,6 +20,7 @@ from optimizer.outputs.geometry import run_lines
 from optimizer.outputs.gis import write_geojson, write_geopackage, write_roads_used
 from optimizer.outputs.kml import write_kml
 from optimizer.outputs.maps import write_map
+from optimizer.outputs.pdf import write_sheets_pdf
 from optimizer.outputs.sheets import write_sheets
 from optimizer.outputs.summary import summary_markdown
 from optimizer.outputs.tables import ROUTE_COLUMNS, plan_document, route_rows
@@ -43,9 +44,9 @@ def _text(make, path: Path) -> None:
 
 
 def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[Path]:
-    """``routes.csv``, ``plan.json``, ``summary.md``, ``plan.xlsx``, ``routes.geojson``, ``plan.gpkg``, ``runs.kml``,
-    ``map.html``, ``sheets/`` and, on an OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out``
-    (``commit.commit_outputs``)."""
+    """Every output of a plan, committed together into ``out`` (``commit.commit_outputs``): ``routes.csv``,
+    ``plan.json``, ``summary.md``, ``plan.xlsx``, ``route_sheets.pdf``, ``routes.geojson``, ``plan.gpkg``,
+    ``runs.kml``, ``map.html``, ``sheets/`` and, on an OpenStreetMap graph, ``roads_used.geojson``."""
     lines = run_lines(run)
     writers: dict[str, Writer] = {
         "routes.csv": partial(_text, lambda: routes_csv(run)),
@@ -56,6 +57,7 @@ def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[P
         "runs.kml": partial(write_kml, run, lines),
         "sheets": partial(write_sheets, run),
         "plan.xlsx": partial(write_workbook, run),
+        "route_sheets.pdf": partial(write_sheets_pdf, run),
     }
     if with_map:
         writers["map.html"] = partial(write_map, run, lines)
