@@ -1,8 +1,10 @@
 """Every output of a planning run, for planners, drivers and GIS: tables, documents, maps, sheets and plots.
 
 Owns: ``routes.csv``/``plan.json`` (``tables``), ``summary.md`` (``summary``), labels and attribution (``labels``),
-run geometry (``geometry``), ``map.html`` (``maps``), GIS files (``gis``), route sheets (``sheets``), plot fonts
-(``plots``), and the one commit of an output set (``commit``). Imports ``planning``, ``model`` and ``network``.
+display names (``names``), run geometry (``geometry``), ``map.html`` (``maps``), GIS files ``routes.geojson``,
+``plan.gpkg``, ``runs.kml`` (``gis``, ``kml``), route sheets as HTML (``sheets``) and PDF (``pdf``), ``plan.xlsx``
+(``workbook``), plot fonts (``plots``), and the one commit of an output set (``commit``). Imports ``planning``,
+``model`` and ``network``.
 """
 
 from __future__ import annotations
@@ -15,17 +17,23 @@ from pathlib import Path
 from optimizer.files import json_text
 from optimizer.outputs.commit import Writer, commit_outputs
 from optimizer.outputs.geometry import run_lines
-from optimizer.outputs.gis import write_geojson, write_roads_used
+from optimizer.outputs.gis import write_geojson, write_geopackage, write_roads_used
+from optimizer.outputs.kml import write_kml
 from optimizer.outputs.maps import write_map
+from optimizer.outputs.pdf import write_sheets_pdf
 from optimizer.outputs.sheets import write_sheets
 from optimizer.outputs.summary import summary_markdown
 from optimizer.outputs.tables import ROUTE_COLUMNS, plan_document, route_rows
+from optimizer.outputs.workbook import write_workbook
 from optimizer.planning.run import PlanRun
 
 __all__ = ["PLAN_FILES", "ROUTE_COLUMNS", "routes_csv", "write_all"]
 
 # Every name a plan's output set may hold (``commit_outputs`` replaces them together).
-PLAN_FILES = ("map.html", "plan.json", "roads_used.geojson", "routes.csv", "routes.geojson", "sheets", "summary.md")
+PLAN_FILES = (
+    "map.html", "plan.gpkg", "plan.json", "plan.xlsx", "roads_used.geojson", "route_sheets.pdf", "routes.csv",
+    "routes.geojson", "runs.kml", "sheets", "summary.md",
+)  # fmt: skip
 
 
 def routes_csv(run: PlanRun) -> str:
@@ -42,18 +50,24 @@ def _text(make, path: Path) -> None:
 
 
 def write_all(run: PlanRun, out: str | Path, *, with_map: bool = True) -> list[Path]:
-    """``routes.csv``, ``plan.json``, ``summary.md``, ``routes.geojson``, ``map.html``, ``sheets/`` and, on an
-    OpenStreetMap graph, ``roads_used.geojson``, committed together into ``out`` (``commit.commit_outputs``)."""
+    """Every output of a plan, committed together into ``out`` (``commit.commit_outputs``): ``routes.csv``,
+    ``plan.json``, ``summary.md``, ``plan.xlsx``, ``route_sheets.pdf``, ``routes.geojson``, ``plan.gpkg``,
+    ``runs.kml``, ``map.html``, ``sheets/`` and, on an OpenStreetMap graph, ``roads_used.geojson``."""
     lines = run_lines(run)
     writers: dict[str, Writer] = {
         "routes.csv": partial(_text, lambda: routes_csv(run)),
         "plan.json": partial(_text, lambda: json_text(plan_document(run), indent=1)),
         "summary.md": partial(_text, lambda: summary_markdown(run)),
         "routes.geojson": partial(write_geojson, run, lines),
+        "plan.gpkg": partial(write_geopackage, run, lines),
+        "runs.kml": partial(write_kml, run, lines),
         "sheets": partial(write_sheets, run),
+        "plan.xlsx": partial(write_workbook, run),
+        "route_sheets.pdf": partial(write_sheets_pdf, run),
     }
     if with_map:
         writers["map.html"] = partial(write_map, run, lines)
     if run.graph is not None:
         writers["roads_used.geojson"] = partial(write_roads_used, run, lines)
+    assert set(writers) <= set(PLAN_FILES), "a new output must be listed in PLAN_FILES"
     return commit_outputs(out, writers, owned=PLAN_FILES)

@@ -10,7 +10,10 @@ from optimizer.planning.run import PlanRun
 DAY_ZH = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 ATTRIBUTION = network.ATTRIBUTION
 
-__all__ = ["ATTRIBUTION", "DAY_ZH", "WEEKDAY_NAMES", "attribution", "clock", "quality_note", "vehicle_label"]
+__all__ = [
+    "ATTRIBUTION", "DAY_ZH", "WEEKDAY_NAMES", "attribution", "clock", "quality_note", "quality_note_zh",
+    "vehicle_label",
+]  # fmt: skip
 
 
 def clock(minutes_after_start: float, shift_start: float) -> str:
@@ -34,6 +37,19 @@ def quality_note(run: PlanRun) -> str:
     if flags["estimated_road_distances"]:
         parts.append("estimated road distances (great-circle x circuity, no OpenStreetMap graph)")
     return ("ESTIMATED DATA: " + "; ".join(parts)) if parts else ""
+
+
+def quality_note_zh(run: PlanRun) -> str:
+    """``quality_note`` in Chinese (empty when no input is an estimate)."""
+    flags = run.quality_flags()
+    parts = []
+    if flags["estimated_coordinates"]:
+        parts.append(f"{flags['estimated_coordinates']} 个位置为估算")
+    if flags["estimated_volumes"]:
+        parts.append(f"{flags['estimated_volumes']} 个村的件量为估算")
+    if flags["estimated_road_distances"]:
+        parts.append("道路距离为估算（直线距离 × 绕行系数，未用 OpenStreetMap 路网）")
+    return ("估算数据：" + "；".join(parts)) if parts else ""
 
 
 def attribution(run: PlanRun) -> str | None:

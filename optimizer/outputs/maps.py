@@ -16,6 +16,7 @@ from optimizer.files import atomic_path
 from optimizer.model import plan_loads
 from optimizer.outputs.geometry import RunLine
 from optimizer.outputs.labels import ATTRIBUTION, DAY_ZH, WEEKDAY_NAMES, quality_note
+from optimizer.outputs.names import display_names
 from optimizer.planning.run import PlanRun
 
 STATIC = Path(__file__).parent / "static" / "leaflet"
@@ -57,6 +58,7 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
             colour_of[(line.day, s)] = line.colour
     villages = {v.id: v for v in ds.villages}
     missed = set(run.result.plan.unserved)
+    names = display_names(ds)
     for c, client in enumerate(run.problem.clients):
         v = villages.get(client.id)
         if v is None:  # a station's town-seat counter: the station's own marker shows it
@@ -68,10 +70,12 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
             status = (
                 "位置为估算 estimated position" if v is None or v.coord_estimated else "位置已核实 surveyed position"
             )
+            n = names[client.id]
             lost = (c, d) in missed
             state = (f"<b style='color:#c00'>{DAY_ZH[d]} 未服务 MISSED: no run makes this visit</b><br>" if lost
                      else f"{DAY_ZH[d]} {WEEKDAY_NAMES[d]}: ")  # fmt: skip
-            popup = (f"<b>{client.name}</b><br>{client.name_pinyin}<br>{state}送 {down} 件 / 收 {up} 件 "
+            popup = (f"<b>{n.display}</b> {client.name}<br>{n.short_pinyin} · {n.township} · {client.id}<br>"
+                     f"{state}送 {down} 件 / 收 {up} 件 "
                      f"(down/up parcels)<br>配送日 days: {when}<br><i>{status}</i>")  # fmt: skip
             est = v is None or v.coord_estimated
             folium.CircleMarker(
@@ -79,7 +83,7 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
                 color="#c00" if lost else colour_of.get((d, client.id), "#000"), weight=3 if lost else 2,
                 dash_array="3 3" if est else None,
                 fill=True, fill_opacity=0.25 if est else 0.9, popup=folium.Popup(popup, max_width=260),
-                tooltip=f"{client.name} {client.name_pinyin} ({client.id})" + (" 未服务 MISSED" if lost else ""),
+                tooltip=f"{n.display} {n.short_pinyin} ({client.id})" + (" 未服务 MISSED" if lost else ""),
             ).add_to(days[d])  # fmt: skip
     depots = folium.FeatureGroup(name="中心与站点 centre and stations").add_to(fmap)
     for s in (ds.centre, *ds.stations):
@@ -87,7 +91,8 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
         square = f"<div style='width:14px;height:14px;background:{fill};border:2px solid #000'></div>"
         folium.Marker(
             [s.lat, s.lon], icon=folium.DivIcon(html=square, icon_size=(18, 18), icon_anchor=(9, 9)),
-            popup=folium.Popup(f"<b>{s.name}</b><br>{s.name_pinyin}", max_width=240), tooltip=s.name,
+            popup=folium.Popup(f"<b>{s.name}</b><br>{s.name_pinyin} · {s.id}", max_width=240),
+            tooltip=f"{s.name} ({s.id})",
         ).add_to(depots)  # fmt: skip
     note = quality_note(run)
     legend = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optimizer.outputs.labels import DAY_ZH, WEEKDAY_NAMES, quality_note
+from optimizer.outputs.names import display_names
 from optimizer.outputs.tables import plan_document
 from optimizer.planning.run import PlanRun
 
@@ -41,17 +42,18 @@ def summary_markdown(run: PlanRun) -> str:
     lines += _relay(doc["relay"])
     lines += _stations(doc["stations"])
     lines += _town_seats(run, doc["town_seats"])
+    shown = display_names(run)
     if doc["unserved"]:
-        names = {c.id: c.name for c in run.problem.clients}
+        names = {c.id: shown[c.id].both if c.id in shown else c.name for c in run.problem.clients}
         lines += ["## 未服务 Missed visits", "", "| 村 village | 日 day |", "| --- | --- |"]
         lines += [f"| {names[u['id']]} ({u['id']}) | **未服务 MISSED** {DAY_ZH[u['day']]} {WEEKDAY_NAMES[u['day']]} |"
                   for u in doc["unserved"]]  # fmt: skip
         lines.append("")
     lines += [
         "## 各村服务 Villages", "",
-        "| 村 village | 拼音 pinyin | 每周次数 visits/week | 配送日 days "
-        "| 每次件数（下行/上行） parcels per visit (down/up) |",
-        "| --- | --- | --- | --- | --- |",
+        "| 村 village | 全称 official name | 苏木镇 township | 编号 id | 拼音 pinyin "
+        "| 每周次数 visits/week | 配送日 days | 每次件数（下行/上行） parcels per visit (down/up) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]  # fmt: skip
     missed = {(u["id"], u["day"]) for u in doc["unserved"]}
     for v in doc["villages"]:
@@ -60,7 +62,10 @@ def summary_markdown(run: PlanRun) -> str:
             for d in v["days"]
         )
         per = ", ".join(f"{p['delivered']}/{p['picked_up']}" for p in v["parcels_per_visit"].values())
-        lines.append(f"| {v['name']} | {v['name_pinyin']} | {v['visits_per_week']} | {days} | {per} |")
+        n = shown.get(v["id"])
+        short, town = (n.display, n.township) if n else (v["name"], "")
+        lines.append(f"| {short} | {v['name']} | {town} | {v['id']} | {v['name_pinyin']} | {v['visits_per_week']} "
+                     f"| {days} | {per} |")  # fmt: skip
     lines += ["", f"_{run.matrices.label}._", ""]
     return "\n".join(lines)
 
@@ -127,7 +132,8 @@ def _stations(stations: list[dict]) -> list[str]:
 def _town_seats(run: PlanRun, seats: list[dict]) -> list[str]:
     if not seats:
         return []
-    names = {v.id: v.name for v in run.dataset.villages}
+    shown = display_names(run)
+    names = {v.id: shown[v.id].display for v in run.dataset.villages}
     places = {p.id: p.name for p in (run.dataset.centre, *run.dataset.stations)}
     lines = ["## 镇区村（柜台服务） Town-seat villages, served at the counter", "",
              "| 服务地点 served at | 村 villages | 每周件数（下行/上行） parcels a week (down/up) |",

@@ -19,6 +19,7 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from optimizer.errors import InputError
+from optimizer.planning.coords import COORD_SYSTEMS, to_wgs84
 
 # The Hangjin data set ships inside the package (package data), so any install plans the default.
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "hangjin"
@@ -39,7 +40,8 @@ def _is_estimate(status: str) -> bool:
 
 @dataclass(frozen=True)
 class Station:
-    """The centre (``kind='centre'``) or a town station. Coordinates in degrees WGS84."""
+    """The centre (``kind='centre'``) or a town station. Coordinates in degrees WGS84 (converted on reading from the
+    row's ``coord_system``, see ``coords``)."""
 
     id: str
     name: str
@@ -194,6 +196,12 @@ def _check_common(path: Path, line: int, row: dict[str, str], seen: dict[str, st
         raise InputError(f"{path}, line {line}, field 'name': empty name for id {pid}")
     lat = _field(path, line, row, "lat", _coordinate(-90, 90))
     lon = _field(path, line, row, "lon", _coordinate(-180, 180))
+    # optional column: the system lat/lon are given in (Amap's GCJ-02, Baidu's BD-09); stored as WGS84
+    system = (row.get("coord_system") or "").strip().lower() or "wgs84"
+    if system not in COORD_SYSTEMS:
+        raise InputError(f"{path}, line {line}, field 'coord_system': {row['coord_system'].strip()!r} "
+                         f"(use {', '.join(COORD_SYSTEMS)}; empty means wgs84)")  # fmt: skip
+    lat, lon = to_wgs84(lat, lon, system)
     if boundary is not None:
         tolerance_deg = BOUNDARY_TOLERANCE_KM / 111.0
         if boundary.distance(Point(lon, lat)) > tolerance_deg:
@@ -250,9 +258,11 @@ def load_boundary(path: Path) -> BaseGeometry:
 def load_dataset(folder: str | Path | None = None) -> DataSet:
     """Load and check ``stations.csv``, ``villages.csv`` and ``boundary.geojson`` (optional) from ``folder``.
 
-    Defaults to the Hangjin data in the repository. Raises ``InputError`` naming the file, line and field of the
-    first problem: missing column, duplicate or empty id, empty name, bad or out-of-boundary coordinate, a volume
-    that is not a finite number or rounds to no parcels, no service point; a boundary that is not a polygon.
+    Defaults to the Hangjin data in the repository. Rows may give ``lat``/``lon`` in GCJ-02 (Amap) or BD-09 (Baidu)
+    with an optional ``coord_system`` column (``wgs84`` when absent or empty); they are converted to WGS84. Raises
+    ``InputError`` naming the file, line and field of the first problem: missing column, duplicate or empty id,
+    empty name, bad or out-of-boundary coordinate, unknown coordinate system, a volume that is not a finite number
+    or rounds to no parcels, no service point; a boundary that is not a polygon.
     """
     folder = Path(folder) if folder is not None else DEFAULT_DATA_DIR
     if not folder.is_dir():

@@ -1,0 +1,59 @@
+"""route_sheets.pdf: text extracted with pypdf shows every run's villages and totals; the Chinese font is embedded.
+With poppler's pdftoppm installed, the first page is kept as tests/artifacts/route_sheet.png."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from optimizer.errors import RuralpostError
+from optimizer.outputs.names import display_names
+from optimizer.outputs.pdf import FONT_ENV, find_cjk_font
+from optimizer.planning import load_dataset
+from tests.conftest import REPO
+from tests.optimizer.outputs.conftest import read_routes
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+def test_pdf_sheets_show_villages_and_totals(hangjin_out):
+    path = hangjin_out / "route_sheets.pdf"
+    reader = PdfReader(path)
+    routes = read_routes(hangjin_out)
+    runs: dict[tuple[str, str], list[dict]] = {}
+    for r in routes:
+        runs.setdefault((r["day"], r["vehicle"]), []).append(r)
+    assert len(reader.pages) >= len(runs)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    names = display_names(load_dataset())
+    km = [float(x) for x in re.findall(r"里程 distance: ([0-9.]+) km", text)]
+    down = [int(x) for x in re.findall(r"送件 parcels down: (\d+)", text)]
+    assert len(km) == len(down) == len(runs)  # in routes.csv order
+    for rows, shown_km, shown_down in zip(runs.values(), km, down, strict=True):
+        assert abs(shown_km - sum(float(r["leg_km"]) for r in rows)) < 0.1  # legs rounded to 10 m each
+        assert shown_down == sum(int(r["delivered"]) for r in rows)
+        for r in rows[1:-1]:
+            assert names[r["stop_id"]].display in text and r["stop_id"] in text
+    assert "估算数据" in text and "ESTIMATED DATA" in text and "签收" in text
+    fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any("+" in str(f) for f in fonts)  # a subset embedded, not a reference to a font the reader may lack
+    if shutil.which("pdftoppm"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
+                        str(ARTIFACTS / "route_sheet")], check=True, timeout=60)  # fmt: skip
+        assert (ARTIFACTS / "route_sheet.png").stat().st_size > 0
+
+
+def test_missing_font_names_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv(FONT_ENV, str(tmp_path / "nowhere.ttf"))
+    with pytest.raises(RuralpostError, match=FONT_ENV):
+        find_cjk_font()
+    monkeypatch.delenv(FONT_ENV)
+    monkeypatch.setattr("optimizer.outputs.pdf.KNOWN_FONTS", ())
+    monkeypatch.setattr("shutil.which", lambda _: None)
+    with pytest.raises(RuralpostError, match="fonts-wqy-microhei"):
+        find_cjk_font()
