@@ -261,10 +261,11 @@ def cmd_network_export(args: argparse.Namespace) -> int:
     from optimizer.outputs.commit import commit_outputs
     from optimizer.planning.build import facility_matrices
     from optimizer.planning.dataset import load_dataset
+    from optimizer.planning.run import load_roads
 
     out = check_output_folder(args.out)
     dataset = load_dataset(args.data)
-    graph = network.load_graph(args.graph) if args.graph else None
+    graph = load_roads(args.graph) if args.graph else None
     matrices = facility_matrices(dataset, graph)
     writers = {
         name: (lambda path, m=m: network.write_matrix_csv(path, matrices.ids, m, note=matrices.label))

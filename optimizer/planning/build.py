@@ -106,7 +106,7 @@ class Matrices:
 
 
 def facility_matrices(
-    dataset: DataSet, graph: nx.MultiDiGraph | None = None, *, circuity: float | None = None
+    dataset: DataSet, graph: nx.MultiDiGraph | network.RoadArrays | None = None, *, circuity: float | None = None
 ) -> Matrices:
     """Matrices between the centre, the stations and the service points (in that order).
 
@@ -135,12 +135,17 @@ def _quiet_snap() -> Iterator[None]:
         snap_log.setLevel(level)
 
 
-def check_coverage(graph: nx.MultiDiGraph, points: Sequence[tuple[float, float]], names: Sequence[str]) -> None:
+def check_coverage(
+    graph: nx.MultiDiGraph | network.RoadArrays, points: Sequence[tuple[float, float]], names: Sequence[str]
+) -> None:
     """Snap the facilities to ``graph``: ``InputError`` if it has no roads or any facility is more than
     ``SNAP_LIMIT_KM`` from every road; else a warning for each one more than ``network.settings.snap_warn_km`` from
     a road (the same whether the matrix is cached or not)."""
-    if graph.number_of_edges() == 0:
-        raise InputError(f"road graph: {graph.number_of_nodes()} nodes but no roads (edges); give one with roads")
+    arrays = isinstance(graph, network.RoadArrays)
+    edges = graph.n_edges if arrays else graph.number_of_edges()
+    if edges == 0:
+        nodes = graph.n_nodes if arrays else graph.number_of_nodes()
+        raise InputError(f"road graph: {nodes} nodes but no roads (edges); give one with roads")
     with _quiet_snap():
         snap = network.snap_points(graph, points, names)
     far = np.flatnonzero(snap.distance_km > SNAP_LIMIT_KM)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import networkx as nx
 
@@ -38,7 +39,7 @@ class PlanRun:
     problem: Problem
     result: Result
     check: CheckReport
-    graph: nx.MultiDiGraph | None = None
+    graph: nx.MultiDiGraph | network.RoadArrays | None = None
     trunk: TrunkPlan | None = None
     trunk_checks: tuple[CheckReport, ...] = ()
     counters: tuple[TownSeatCounter, ...] = ()
@@ -78,6 +79,15 @@ class PlanRun:
         return flags
 
 
+def load_roads(path: str | Path) -> nx.MultiDiGraph | network.RoadArrays:
+    """The road network of a plan: an OSM extract in the lean array form (``network.load_arrays``: any size, no
+    networkx graph of the whole extract), a saved GraphML as its ``networkx.MultiDiGraph``."""
+    path = Path(path)
+    if path.suffix.lower() == ".graphml":
+        return network.load_graph(path)
+    return network.load_arrays(path)
+
+
 def close_roads(graph: nx.MultiDiGraph, roads: tuple[str, ...]) -> int:
     """Remove the edges whose OSM ``name`` or ``ref`` is in ``roads``; returns how many were removed."""
     wanted = set(roads)
@@ -94,11 +104,14 @@ def close_roads(graph: nx.MultiDiGraph, roads: tuple[str, ...]) -> int:
 def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> PlanRun:
     """Load the data and road network of ``scenario``, build its week, solve it and check the plan."""
     dataset = load_dataset(scenario.data)
-    graph = network.load_graph(scenario.graph) if scenario.graph is not None else None
+    graph = load_roads(scenario.graph) if scenario.graph is not None else None
     if scenario.closed_roads:
         if graph is None:
             raise InputError("closed_roads needs an OpenStreetMap graph (set 'graph'); the estimate has no roads")
-        removed = close_roads(graph, scenario.closed_roads)
+        if isinstance(graph, network.RoadArrays):
+            graph, removed = graph.without_roads(scenario.closed_roads)
+        else:
+            removed = close_roads(graph, scenario.closed_roads)
         if removed == 0:
             raise InputError(f"closed_roads: no road named {', '.join(scenario.closed_roads)} in {scenario.graph}")
         log.info("closed %d road edges (%s)", removed, ", ".join(scenario.closed_roads))

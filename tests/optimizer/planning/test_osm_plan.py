@@ -67,3 +67,38 @@ def test_closing_an_unknown_road_is_an_error(grid_osm):
         run_scenario(Scenario(graph=grid_osm, iterations=1, closed_roads=("G999",)))
     with pytest.raises(InputError, match="closed_roads needs an OpenStreetMap graph"):
         run_scenario(Scenario(iterations=1, closed_roads=("S215",)))
+
+
+def test_a_plan_on_an_extract_uses_the_array_form_and_its_legs_are_shortest_paths(tmp_path, grid_osm):
+    """``plan --graph EXTRACT`` reads the extract into arrays (no networkx graph of it); every leg of routes.csv is
+    the shortest path between the snapped stops on the networkx graph of the same file."""
+    import csv
+
+    import networkx as nx
+
+    import network
+    from optimizer.planning.run import load_roads
+
+    assert isinstance(load_roads(grid_osm), network.RoadArrays)
+    out = tmp_path / "out"
+    assert main(["plan", "--graph", str(grid_osm), "--out", str(out), "--iterations", "1"]) == 0
+    graph = network.load_graph(grid_osm)
+    places = {}
+    from optimizer.planning import load_dataset
+
+    data = load_dataset()
+    for p in (data.centre, *data.stations, *data.villages):
+        places[p.id] = (p.lat, p.lon)
+    with open(out / "routes.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ids = sorted({r["stop_id"] for r in rows})
+    node = dict(zip(ids, network.snap_points(graph, [places[i] for i in ids]).node, strict=True))
+    previous = None
+    checked = 0
+    for r in rows:
+        if r["seq"] != "0" and previous is not None and checked < 40:
+            want = nx.shortest_path_length(graph, node[previous], node[r["stop_id"]], weight="length") / 1000
+            assert float(r["leg_km"]) == pytest.approx(want, abs=0.006)
+            checked += 1
+        previous = r["stop_id"]
+    assert checked == 40
