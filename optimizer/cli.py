@@ -33,6 +33,26 @@ def _whole(value: int | None, option: str, minimum: int) -> int | None:
     return value
 
 
+def _scenario(args: argparse.Namespace, **extra):
+    """The ``--scenario`` file with the command line's ``--time-limit``, ``--seed``, ``--iterations`` (0: until the
+    time limit) and ``extra`` overrides, its search budget checked (one path for every planning command)."""
+    from dataclasses import replace
+
+    from optimizer.planning.scenario import check_solver, load_scenario
+
+    _seconds(args.time_limit, "--time-limit")
+    _whole(args.iterations, "--iterations", 0)
+    scenario = load_scenario(args.scenario)
+    overrides = dict(extra)
+    if args.time_limit is not None:
+        overrides["time_limit_s"] = args.time_limit
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    if args.iterations is not None:
+        overrides["iterations"] = args.iterations or None
+    return check_solver(replace(scenario, **overrides))
+
+
 def one_line(exc: RuralpostError) -> str:
     """The error as the one line the command prints: an infeasible problem's first reasons and how many more."""
     if isinstance(exc, InfeasibleError):
@@ -48,29 +68,14 @@ def _progress(seconds: float, cost: float, iteration: int, unplaced: int) -> Non
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from optimizer.files import check_output_folder
     from optimizer.outputs import write_all
     from optimizer.outputs.labels import quality_note
     from optimizer.outputs.tables import key_figures
     from optimizer.planning.run import run_scenario
-    from optimizer.planning.scenario import check_solver, load_scenario
 
     check_output_folder(args.out)
-    _seconds(args.time_limit, "--time-limit")
-    _whole(args.iterations, "--iterations", 0)
-    scenario = load_scenario(args.scenario)
-    overrides = {}
-    if args.time_limit is not None:
-        overrides["time_limit_s"] = args.time_limit
-    if args.seed is not None:
-        overrides["seed"] = args.seed
-    if args.iterations is not None:
-        overrides["iterations"] = args.iterations or None
-    if args.graph is not None:
-        overrides["graph"] = Path(args.graph)
-    scenario = check_solver(replace(scenario, **overrides))
+    scenario = _scenario(args, **({"graph": Path(args.graph)} if args.graph is not None else {}))
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
     written = write_all(run, args.out)
@@ -122,24 +127,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_codistribution(args: argparse.Namespace) -> int:
     import os
-    from dataclasses import replace
 
     from optimizer.errors import InfeasibleError
     from optimizer.files import check_output_folder, write_text_atomic
     from optimizer.planning import codistribution as co
-    from optimizer.planning.scenario import load_scenario
     from optimizer.planning.sweep import run_sweep
 
     check_output_folder(args.out)
-    scenario = load_scenario(args.scenario)
-    overrides = {}
-    if args.time_limit is not None:
-        overrides["time_limit_s"] = args.time_limit
-    if args.seed is not None:
-        overrides["seed"] = args.seed
-    if args.iterations is not None:
-        overrides["iterations"] = args.iterations or None
-    scenario = replace(scenario, **overrides)
+    _whole(args.jobs, "--jobs", 1)
+    scenario = _scenario(args)
     carriers, source = co.load_carriers(scenario.data)
     cases = co.cases(scenario, carriers)
     jobs = args.jobs or os.cpu_count() or 1
@@ -162,20 +158,13 @@ def cmd_codistribution(args: argparse.Namespace) -> int:
 
 
 def cmd_region(args: argparse.Namespace) -> int:
-    from dataclasses import replace
 
     from optimizer.files import check_output_folder
     from optimizer.planning import region
-    from optimizer.planning.scenario import load_scenario
 
     check_output_folder(args.out)
-    scenario = load_scenario(args.scenario)
-    overrides = {"iterations": args.iterations or None}
-    if args.time_limit is not None:
-        overrides["time_limit_s"] = args.time_limit
-    if args.seed is not None:
-        overrides["seed"] = args.seed
-    scenario = replace(scenario, **overrides)
+    _whole(args.jobs, "--jobs", 1)
+    scenario = _scenario(args)
     only = [c.strip() for c in args.counties.split(",") if c.strip()] if args.counties else None
     counties = region.load_counties(args.data or region.DEFAULT_REGION_DIR, only)
     if args.scheduler is None:
