@@ -53,7 +53,7 @@ def plan_figures(
     is a client of the vans' week, ``counters_in_week``, are in ``stats`` already)."""
     fleet = dict(stats.fleet_by_type)
     trunk_cost = 0.0
-    km, hours, days, fleet_cost, route_cost = stats.total_km, stats.driver_hours, stats.vehicle_days, 0.0, 0.0
+    km, hours, days = stats.total_km, stats.driver_hours, stats.vehicle_days
     fleet_cost, route_cost = stats.fleet_cost, stats.route_cost
     if trunk is not None and trunk.days:
         fleet[f"{trunk.vehicle.name}@{trunk.days[0].problem.depots[0].id}"] = trunk.fleet_size

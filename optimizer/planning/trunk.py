@@ -129,8 +129,8 @@ def plan_trunk(
         return days[(days.index(day) - 1) % len(days)]
 
     visits: dict[int, dict[str, list[float]]] = {d: {} for d in days}  # trunk day -> station -> [down, up]
-    for station in sorted({d.id for d in stations} | set(station_counters), key=lambda s: problem.depot(s).index
-                          if s in names else 0):  # fmt: skip
+    # every station with a counter is a depot of the vans' week (``build_problem``), so it has a matrix row
+    for station in sorted({d.id for d in stations} | set(station_counters), key=lambda s: names[s].index):
         van_days = sorted(d for d in days if (station, d) in down)
         if van_days:
             trunk_days = {(before(d) if hold_days else d): d for d in van_days}
@@ -169,12 +169,9 @@ def _route_trunk_day(
     depots: Mapping[str, Depot],
 ) -> TrunkDay:
     """One day's trunk runs to the stations ``due`` (station id -> parcels down, up)."""
-    order = sorted(due, key=lambda s: depots[s].index if s in depots else 0)
     clients = []
-    for s in order:
-        depot = depots.get(s)
-        if depot is None:  # a counter-only station is not a depot of the vans' week: find its matrix row
-            raise InputError(f"trunk runs: station {s} has no position in the road matrix")
+    for s in sorted(due, key=lambda s: depots[s].index):
+        depot = depots[s]
         clients.append(Client(
             id=s, name=depot.name, name_pinyin=depot.name_pinyin, index=depot.index, delivery=round(due[s][0]),
             pickup=round(due[s][1]), visits_per_week=1, service_minutes=UNLOAD_MINUTES,
