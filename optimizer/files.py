@@ -13,15 +13,18 @@ from typing import Any
 from optimizer.errors import InputError
 
 
-def read_text(path: str | Path, what: str = "file") -> str:
+def read_text(path: str | Path, what: str = "file", *, say_missing: bool = True) -> str:
     """A UTF-8 text file's contents; a missing, unreadable, folder or non-UTF-8 path is an ``InputError`` naming it.
 
-    ``what`` names the file's role in the message (e.g. ``"scenario file"``).
+    ``what`` names the file's role in the message (e.g. ``"scenario file"``); without ``say_missing`` a missing file
+    is reported as unreadable like any other ``OSError``.
     """
     path = Path(path)
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
+        if not say_missing:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
         raise InputError(f"{path}: {what} not found") from exc
     except IsADirectoryError as exc:
         raise InputError(f"{path}: is a folder, expected a {what}") from exc
@@ -33,15 +36,7 @@ def read_text(path: str | Path, what: str = "file") -> str:
 
 def read_lines(path: str | Path) -> list[str]:
     """The lines of a UTF-8 text file; an unreadable or non-UTF-8 file is an ``InputError`` naming it."""
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a folder, expected a file") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return read_text(path, say_missing=False).splitlines()
 
 
 def _writable_ancestor(path: Path, option: str) -> None:

@@ -54,6 +54,11 @@ def write_geojson(run: PlanRun, lines: Sequence[RunLine], path: Path) -> None:
 
 def write_roads_used(run: PlanRun, lines: Sequence[RunLine], path: Path) -> None:
     """The OSM road edges the week's runs use, with how many runs use each (GeoJSON or GeoPackage by suffix)."""
+    network.write_geodataframe(roads_used(run, lines), path)
+
+
+def roads_used(run: PlanRun, lines: Sequence[RunLine]) -> gpd.GeoDataFrame:
+    """The road edges of ``run.graph`` the runs use, with ``runs``: how many runs use each."""
     used: dict[tuple[int, int], int] = {}
     for line in lines:
         for edge in set(line.edges):
@@ -61,7 +66,7 @@ def write_roads_used(run: PlanRun, lines: Sequence[RunLine], path: Path) -> None
     frame = network.edges_frame(run.graph, used)
     if len(frame):
         frame["runs"] = [used.get((u, v), 0) for u, v in zip(frame["u"], frame["v"], strict=True)]
-    network.write_geodataframe(frame, path)
+    return frame
 
 
 def plan_layers(run: PlanRun, lines: Sequence[RunLine]) -> dict[str, gpd.GeoDataFrame]:
@@ -121,13 +126,8 @@ def plan_layers(run: PlanRun, lines: Sequence[RunLine]) -> dict[str, gpd.GeoData
     )  # fmt: skip
     layers = {"depots": depots, "villages": villages, "runs": runs}
     if run.graph is not None:
-        used: dict[tuple[int, int], int] = {}
-        for line in lines:
-            for edge in set(line.edges):
-                used[edge] = used.get(edge, 0) + 1
-        roads = network.edges_frame(run.graph, used)
+        roads = roads_used(run, lines)
         if len(roads):
-            roads["runs"] = [used.get((u, v), 0) for u, v in zip(roads["u"], roads["v"], strict=True)]
             roads["source"] = source
             layers["roads_used"] = roads
     return layers

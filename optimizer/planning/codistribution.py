@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from optimizer.errors import InputError
-from optimizer.files import read_lines
+from optimizer.files import read_text
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
 from optimizer.planning.scenario import Scenario
 
@@ -42,7 +42,7 @@ def load_carriers(folder: str | Path) -> tuple[tuple[Carrier, ...], Path]:
     path = Path(folder) / "carriers.csv"
     if not path.is_file():
         path = DEFAULT_DATA_DIR / "carriers.csv"
-    rows = list(csv.DictReader(io.StringIO("\n".join(read_lines(path)))))
+    rows = list(csv.DictReader(io.StringIO(read_text(path))))
     missing = [c for c in CARRIER_COLUMNS[:5] if rows and c not in rows[0]] or ([] if rows else ["(no rows)"])
     if missing:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)} (need {', '.join(CARRIER_COLUMNS)})")

@@ -25,7 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from optimizer.errors import InputError, RuralpostError
-from optimizer.files import read_lines, write_text_atomic
+from optimizer.files import read_text, write_text_atomic
 from optimizer.planning.executors import executor
 from optimizer.planning.scenario import Scenario
 
@@ -58,7 +58,7 @@ def load_counties(region: str | Path, only: Sequence[str] | None = None) -> tupl
     path = region / "counties.csv"
     if not region.is_dir():
         raise InputError(f"{region}: region folder not found")
-    rows = list(csv.DictReader(io.StringIO("\n".join(read_lines(path))))) if path.is_file() else None
+    rows = list(csv.DictReader(io.StringIO(read_text(path)))) if path.is_file() else None
     if rows is None:
         raise InputError(f"{path}: not found (a region folder needs counties.csv and one folder per county code)")
     need = ("code", "name", "prefecture", "villages", "service_points")
