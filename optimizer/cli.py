@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from optimizer.errors import InfeasibleError, InputError, RuralpostError
+from optimizer.errors import InfeasibleError, InputError, RuralpostError, SolverError
 
 if TYPE_CHECKING:
     import argparse
@@ -50,7 +50,22 @@ def _scenario(args: argparse.Namespace, **extra):
         overrides["seed"] = args.seed
     if args.iterations is not None:
         overrides["iterations"] = args.iterations or None
+    if getattr(args, "router", None) is not None:
+        overrides["router"] = args.router
     return check_solver(replace(scenario, **overrides))
+
+
+ROUTER_HELP = (
+    "day router: ortools (default; OR-Tools' local search, the project's engine) or pyvrp (PyVRP's iterated local "
+    "search: cheaper routes on large days, slower per run); the joint week model is OR-Tools' either way "
+    "(default: the scenario's [solver] router)"
+)
+
+
+def _add_router(p: argparse.ArgumentParser, default: str | None = None) -> None:
+    from optimizer.routing import ROUTERS
+
+    p.add_argument("--router", choices=ROUTERS, default=default, help=ROUTER_HELP)
 
 
 def one_line(exc: RuralpostError) -> str:
@@ -111,6 +126,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     check_output_folder(args.out)
     _whole(args.jobs, "--jobs", 1)
     cases = load_sweep(args.file)
+    if args.router is not None:
+        from dataclasses import replace
+
+        cases = [replace(case, router=args.router) for case in cases]
     jobs = args.jobs or os.cpu_count() or 1
     print(f"ruralpost sweep: {len(cases)} cases from {args.file} on {min(jobs, len(cases))} processes")
     rows = run_sweep(cases, jobs=jobs, out=args.out)
@@ -219,15 +238,20 @@ def cmd_pvrp(args: argparse.Namespace) -> int:
     instance = read_pvrp(args.instance)
     problem = instance.to_problem()
     try:
-        params = SolveParams(time_limit_s=args.time_limit, iterations=args.iterations, seed=args.seed)
+        params = SolveParams(
+            time_limit_s=args.time_limit, iterations=args.iterations, seed=args.seed, router=args.router
+        )
     except ValueError as exc:  # SolveParams names the field and what is allowed
         raise InputError(str(exc)) from exc
     result = solve(problem, params, _progress if args.verbose else None)
     report = check(problem, result.plan)
     require_served(problem, result, report)
+    if not report.ok:
+        raise SolverError(f"{instance.name}: the checker rejects the plan: {'; '.join(report.violations[:3])}")
     if args.out:
         write_res(args.out, problem, result.plan)
-    print(f"{instance.name}: cost {report.cost:.2f} ({result.iterations} iterations, {result.runtime_s:.1f} s)")
+    print(f"{instance.name}: cost {report.cost:.2f} ({result.iterations} iterations, {result.runtime_s:.1f} s, "
+          f"router {args.router})")  # fmt: skip
     return 0
 
 
@@ -314,12 +338,14 @@ def parser() -> argparse.ArgumentParser:
                    help="search iterations (default: the scenario's, 40); 0 = until the time limit")  # fmt: skip
     p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances "
                    "(default: estimated distances, great-circle km x 1.23 at 55 km/h)")  # fmt: skip
+    _add_router(p)
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("sweep", help="run a family of scenarios in parallel and compare them in one table")
     p.add_argument("file", help="sweep TOML file (a scenario with a [sweep] table)")
     p.add_argument("--out", default="out/sweep", help="output folder (default: out/sweep)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
+    _add_router(p)
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser(
@@ -334,6 +360,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
     p.add_argument("--iterations", type=int, help="search iterations per plan (default: the scenario's, 40)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
+    _add_router(p)
     p.set_defaults(func=cmd_codistribution)
 
     p = sub.add_parser(
@@ -352,6 +379,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=int, default=10, help="search iterations per county (default 10)")
     p.add_argument("--seed", type=int, help="run seed; each county's seed derives from it and its code (default 0)")
     p.add_argument("--resume", action="store_true", help="run only the counties missing in region.progress.jsonl")
+    _add_router(p)
     p.set_defaults(func=cmd_region)
 
     p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
@@ -361,8 +389,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write the solution in CVRPLIB .sol format (default: print only)")
     p.add_argument(
         "--engine", choices=("pyvrp", "ortools"), default="pyvrp",
-        help="routing engine: pyvrp (default; hybrid genetic search, best on plain CVRP) or ortools (the engine the "
-        "weekly planner uses)",
+        help="routing engine: pyvrp (default; PyVRP's iterated local search, best on plain CVRP) or ortools (the "
+        "weekly planner's default router)",
     )  # fmt: skip
     p.set_defaults(func=cmd_cvrp)
 
@@ -372,6 +400,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--iterations", type=int, default=None, help="stop after N iterations (default: time only)")
     p.add_argument("--out", help="write the solution in .res format (default: print only)")
+    _add_router(p, default="ortools")
     p.set_defaults(func=cmd_pvrp)
 
     net = sub.add_parser("network", help="road network: download (online) and export").add_subparsers(

@@ -70,6 +70,9 @@ class Result:
     stopped_by: str  # "iterations" (deterministic) or "time limit" (may vary with machine load)
     history: list[tuple[float, float]] = field(default_factory=list)  # (seconds, total cost) at each improvement
     first_feasible_s: float | None = None
+    router: str = "ortools"  # the plan's day router
+    routed_by: dict[int, str] = field(default_factory=dict)  # day -> the router that made its routes
+    router_fallbacks: list[dict] = field(default_factory=list)  # {"day", "reason", "models"}: OR-Tools stood in
 
     def summary(self) -> str:
         s = self.stats

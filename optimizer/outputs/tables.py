@@ -139,6 +139,9 @@ def plan_document(run: PlanRun) -> dict:
             "iterations": result.iterations,
             "stopped_by": result.stopped_by,
             "first_feasible_s": None if result.first_feasible_s is None else round(result.first_feasible_s, 2),
+            "router": result.router,
+            "routed_by": {str(day): name for day, name in result.routed_by.items()},
+            "router_fallbacks": result.router_fallbacks,
             "history": [[round(t, 2), round(c, 2)] for t, c in result.history],
         },
         "check": {

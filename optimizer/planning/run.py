@@ -119,7 +119,10 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
     problem = build_problem(dataset, matrices, design=scenario.design, fleet=scenario.fleet, policy=scenario.policy)
     counters = town_seat_counters(dataset, matrices, scenario.policy)
     try:
-        params = SolveParams(time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed)
+        params = SolveParams(
+            time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed,
+            router=scenario.router,
+        )  # fmt: skip
     except ValueError as exc:
         raise InputError(f"{scenario.source or 'scenario'}: solver: {exc}") from exc
     result = solve(problem, params, progress)

@@ -18,6 +18,7 @@ from optimizer.model.problem import VehicleType
 from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, Policy
 from optimizer.planning.costs import NetworkCosts
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
+from optimizer.routing import ROUTERS
 
 _FLEET_KEYS = {f.name for f in fields(VehicleType)}
 _POLICY_KEYS = {f.name for f in fields(Policy)}
@@ -41,6 +42,7 @@ class Scenario:
     time_limit_s: float = 120.0
     iterations: int | None = 40
     seed: int = 0
+    router: str = "ortools"  # the day router: "ortools" (default) or "pyvrp"
     source: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -205,7 +207,7 @@ _TOP_KEYS = {
     "closed_roads", "solver",
 }  # fmt: skip
 _COST_KEYS = {f.name for f in fields(NetworkCosts)}
-_SOLVER_KEYS = {"time_limit", "iterations", "seed"}
+_SOLVER_KEYS = {"time_limit", "iterations", "seed", "router"}
 
 
 def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_dir: Path | None = None) -> Scenario:
@@ -260,6 +262,8 @@ def scenario_from_dict(raw: dict[str, Any], *, source: Path | None = None, base_
             values["iterations"] = n or None
         if "seed" in solver:
             values["seed"] = _expect(f"{where}: solver.seed", solver["seed"], int, "a whole number")
+        if "router" in solver:
+            values["router"] = _expect(f"{where}: solver.router", solver["router"], str, "a router name")
     return check_solver(Scenario(**values))
 
 
@@ -270,6 +274,8 @@ def check_solver(scenario: Scenario) -> Scenario:
     t = scenario.time_limit_s
     if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t <= 0:
         raise InputError(f"{where}.time_limit: {t!r} must be a positive number of seconds")
+    if scenario.router not in ROUTERS:
+        raise InputError(f"{where}.router: {scenario.router!r} must be one of {', '.join(ROUTERS)}")
     if scenario.iterations == 0:
         return replace(scenario, iterations=None)
     if scenario.iterations is not None and scenario.iterations < 1:

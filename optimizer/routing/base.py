@@ -68,6 +68,10 @@ class DayRouter(Protocol):
 
     name: str
 
+    def unsupported(self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay]) -> str | None:
+        """Why this router cannot express the model (None: it can); such models go to OR-Tools."""
+        ...
+
     def route(
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
         seed: int, fixed_costs: Mapping[VehicleDay, float] | None = None,
@@ -77,3 +81,13 @@ class DayRouter(Protocol):
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
         seed: int, start: Mapping[VehicleDay, Sequence[int]], fixed_costs: Mapping[VehicleDay, float] | None = None,
     ) -> tuple[list[Route], list[WeekVisit]]: ...  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Routed:
+    """One model a router was asked for: its days, the router that made its routes, and why OR-Tools stood in for
+    the chosen router (None: it did not)."""
+
+    days: tuple[int, ...]
+    router: str
+    fallback: str | None = None

@@ -49,6 +49,10 @@ class OrToolsRouter:
 
     name = "ortools"
 
+    def unsupported(self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay]) -> None:
+        """OR-Tools expresses every model of the planner."""
+        return None
+
     def route(
         self, problem: Problem, visits: Sequence[WeekVisit], vehicles: Sequence[VehicleDay], budget: SearchBudget,
         seed: int, fixed_costs: Mapping[VehicleDay, float] | None = None,

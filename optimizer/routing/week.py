@@ -6,13 +6,48 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from optimizer.model import Problem, Route
-from optimizer.routing.base import DayRouter, DayVisit, SearchBudget, VehicleDay, WeekVisit
+from optimizer.routing.base import DayRouter, DayVisit, Routed, SearchBudget, VehicleDay, WeekVisit
+
+ROUTERS = ("ortools", "pyvrp")
 
 
-def _default_router() -> DayRouter:
+def router_named(name: str) -> DayRouter:
+    """The router called ``name`` (one of ``ROUTERS``); ``ValueError`` naming the choices otherwise."""
+    if name == "ortools":
+        from optimizer.routing.ortools import ORTOOLS
+
+        return ORTOOLS
+    if name == "pyvrp":
+        from optimizer.routing.pyvrp import PYVRP
+
+        return PYVRP
+    raise ValueError(f"router {name!r}: must be one of {', '.join(ROUTERS)}")
+
+
+def _route_group(
+    router: DayRouter, problem: Problem, visits: list[WeekVisit], vehicles: list[VehicleDay], budget: SearchBudget,
+    seed: int, start: Mapping[VehicleDay, Sequence[int]] | None, fixed_costs: Mapping[VehicleDay, float] | None,
+) -> tuple[list[Route], list[WeekVisit], Routed]:  # fmt: skip
+    """One model by ``router``, or by OR-Tools where the router cannot express it or finds no feasible routes."""
     from optimizer.routing.ortools import ORTOOLS
+    from optimizer.routing.pyvrp import RouterFallback
 
-    return ORTOOLS
+    days = tuple(sorted({d for d, _, _ in vehicles}))
+    why = router.unsupported(problem, visits, vehicles)
+    if why is None:
+        try:
+            if start is None:
+                found, missed = router.route(problem, visits, vehicles, budget, seed, fixed_costs)
+            else:
+                found, missed = router.improve(problem, visits, vehicles, budget, seed, start, fixed_costs)
+            return found, missed, Routed(days, router.name)
+        except RouterFallback as exc:
+            why = str(exc)
+    if start is None:
+        found, missed = ORTOOLS.route(problem, visits, vehicles, budget, seed, fixed_costs)
+    else:
+        found, missed = ORTOOLS.improve(problem, visits, vehicles, budget, seed, start, fixed_costs)
+    return found, missed, Routed(days, ORTOOLS.name, why)
 
 
 def route_week(
@@ -24,6 +59,7 @@ def route_week(
     start: Mapping[VehicleDay, Sequence[int]] | None = None,
     router: DayRouter | None = None,
     fixed_costs: Mapping[VehicleDay, float] | None = None,
+    trace: list[Routed] | None = None,
 ) -> tuple[list[Route], list[WeekVisit]]:
     """Route visits over several days in one model per group: every vehicle-day is a vehicle, and each visit may
     only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
@@ -37,10 +73,12 @@ def route_week(
     With ``start`` (the clients of each vehicle-day (day, type, copy), in order: feasible routes of these visits)
     the router improves those routes instead of building new ones: cheap, and it keeps what earlier searches found.
     ``fixed_costs``: yuan for using a vehicle-day, where it differs from its type's daily cost (see ``DayRouter``).
+    ``router`` (default OR-Tools) routes each model; a model it cannot express, or where it finds no feasible
+    routes, goes to OR-Tools, and ``trace`` (if given) gets a ``Routed`` per model saying which router made it.
 
     Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
     """
-    router = router or _default_router()
+    router = router or router_named("ortools")
     days = sorted({d for v in visits for d in v.days})
     vehicles = [(d, t, c) for d in days for t, c in problem.vehicles_on(d)]
     allowed = [
@@ -61,10 +99,11 @@ def route_week(
         )
         group_visits = [visits[i] for i in members]
         group_vehicles = [vehicles[k] for k in fleet]
-        if start is None:
-            found, missed = router.route(problem, group_visits, group_vehicles, share, seed, fixed_costs)
-        else:
-            found, missed = router.improve(problem, group_visits, group_vehicles, share, seed, start, fixed_costs)
+        found, missed, routed = _route_group(
+            router, problem, group_visits, group_vehicles, share, seed, start, fixed_costs
+        )
+        if trace is not None:
+            trace.append(routed)
         routes += found
         dropped += missed
     return routes, dropped

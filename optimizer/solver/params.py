@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 
-from optimizer.routing import SearchBudget
+from optimizer.routing import ROUTERS, SearchBudget
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,8 @@ class SolveParams:
     each iteration (to a local optimum, at most ``improve.time_s`` a day); ``reoptimise`` for routing a changed
     day afresh (tried less often while it rarely wins); ``joint`` for routing the whole week afresh in one model
     (once-a-week villages; its solution budget doubles while it rarely wins); ``polish`` for the last routing.
+
+    ``router``: the day router (``optimizer.routing.ROUTERS``); the joint week model is OR-Tools' whichever is chosen.
 
     Raises ``ValueError`` naming the field for a value out of range (a NaN, a time limit that is not positive,
     fewer than one iteration, a margin outside [0, 1)).
@@ -34,6 +36,7 @@ class SolveParams:
     lns_margin: float = 0.002  # relative margin over the best of the rounds for carrying on
     accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
     joint_every: int = 10  # route the whole week afresh in one model every so many iterations (once-a-week villages)
+    router: str = "ortools"
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit_s, (int, float)) and math.isfinite(self.time_limit_s)) or (
@@ -42,6 +45,8 @@ class SolveParams:
             raise ValueError(f"SolveParams.time_limit_s: {self.time_limit_s!r} must be a positive number of seconds")
         if self.iterations is not None and (isinstance(self.iterations, bool) or self.iterations < 1):
             raise ValueError(f"SolveParams.iterations: {self.iterations!r} must be at least 1 (or None: time only)")
+        if self.router not in ROUTERS:
+            raise ValueError(f"SolveParams.router: {self.router!r} must be one of {', '.join(ROUTERS)}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ValueError(f"SolveParams.seed: {self.seed!r} must be a whole number")
         for f in fields(self):

@@ -2,31 +2,57 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from optimizer.model import client_patterns
-from optimizer.routing import SearchBudget, VehicleDay, WeekVisit, route_week
+from optimizer.routing import DayRouter, Routed, SearchBudget, VehicleDay, WeekVisit, route_week, router_named
 from optimizer.solver.state import WeekState
 
 
+@dataclass
+class RouterUse:
+    """The plan's router, and the models OR-Tools routed in its place: (day, why) -> how many times."""
+
+    router: DayRouter = field(default_factory=lambda: router_named("ortools"))
+    fallbacks: Counter[tuple[int, str]] = field(default_factory=Counter)
+
+    def note(self, trace: list[Routed]) -> dict[int, str]:
+        """Count the fallbacks of ``trace``; returns which router made each of its days (names joined by "+" where
+        a day's models were made by different routers)."""
+        made: dict[int, set[str]] = {}
+        for routed in trace:
+            for day in routed.days:
+                made.setdefault(day, set()).add(routed.router)
+                if routed.fallback is not None:
+                    self.fallbacks[(day, routed.fallback)] += 1
+        return {day: "+".join(sorted(names)) for day, names in made.items()}
+
+
 def route_days(
-    state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
-) -> int:
-    """Route each of ``days`` with OR-Tools, in place; with ``keep_better`` a day keeps its routes unless
-    OR-Tools finds cheaper ones; with ``warm`` OR-Tools improves the day's routes instead of starting afresh.
-    Returns how many days took new routes."""
+    state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False,
+    use: RouterUse | None = None,
+) -> int:  # fmt: skip
+    """Route each of ``days`` with the plan's router (``use``, default OR-Tools), in place; with ``keep_better`` a
+    day keeps its routes unless the router finds cheaper ones; with ``warm`` the router improves the day's routes
+    instead of starting afresh. Returns how many days took new routes."""
     return sum(
-        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm) for day in sorted(days)
+        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm, use=use)
+        for day in sorted(days)
     )
 
 
 def route_jointly(
-    state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
-) -> bool:
-    """Route ``days`` in one OR-Tools model, in place.
+    state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False,
+    use: RouterUse | None = None,
+) -> bool:  # fmt: skip
+    """Route ``days`` in one model, in place (a model over several days is OR-Tools' whatever ``use`` says).
 
     Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
-    routing chooses). With ``keep_better`` the days keep their current routes unless OR-Tools finds cheaper ones.
+    routing chooses). With ``keep_better`` the days keep their current routes unless the router finds cheaper ones.
     Returns whether the days took the new routes.
     """
+    use = use or RouterUse()
     problem = state.problem
     if not days:
         return False
@@ -43,8 +69,14 @@ def route_jointly(
     start = None
     if warm:
         start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
-    routes, dropped = route_week(problem, visits, budget, seed=seed, start=start, fixed_costs=fleet_costs(state, days))
-    return state.adopt_routes(days, routes, ((v.client, v.days) for v in dropped), keep_better=keep_better)
+    trace: list[Routed] = []
+    routes, dropped = route_week(
+        problem, visits, budget, seed=seed, start=start, router=use.router, fixed_costs=fleet_costs(state, days),
+        trace=trace,
+    )  # fmt: skip
+    made_by = use.note(trace)
+    dropped_days = ((v.client, v.days) for v in dropped)
+    return state.adopt_routes(days, routes, dropped_days, keep_better=keep_better, made_by=made_by)
 
 
 def day_key(state: WeekState, day: int) -> tuple:

@@ -31,12 +31,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from optimizer.model import Problem, Result, client_patterns, plan_stats
+from optimizer.routing import router_named
 from optimizer.solver.budgets import adapt, adapt_every, capped
 from optimizer.solver.construct import initial_patterns
 from optimizer.solver.moves import lns, local_search, perturb
 from optimizer.solver.params import SolveParams
 from optimizer.solver.prepare import prepare
-from optimizer.solver.reroute import day_key, route_days, route_jointly
+from optimizer.solver.reroute import RouterUse, day_key, route_days, route_jointly
 from optimizer.solver.state import WeekState
 from optimizer.solver.stop import BY_TIME, Stop
 
@@ -57,16 +58,19 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     problem = prepare(problem)
     rng = random.Random(params.seed)
     elapsed, left = stop.elapsed, stop.left
+    use = RouterUse(router_named(params.router))
 
     # once-a-week villages with a choice of day: their day is chosen by routing several days in one model
     flexible = any(len(ps) > 1 and len(ps[0]) == 1 for ps in (client_patterns(problem, c) for c in problem.clients))
 
     state = WeekState(problem, initial_patterns(problem, rng), {})
     if flexible:
-        route_jointly(state, set(problem.days), capped(params.construct, left(), 1), params.seed, keep_better=False)
+        route_jointly(
+            state, set(problem.days), capped(params.construct, left(), 1), params.seed, keep_better=False, use=use
+        )
     else:
         construct = capped(params.construct, left(), len(problem.days))
-        route_days(state, problem.days, construct, params.seed, keep_better=False)
+        route_days(state, problem.days, construct, params.seed, keep_better=False, use=use)
     best, best_cost = state.copy(), state.cost()
     history = [(elapsed(), best_cost)]
     first_feasible = elapsed() if not state.unserved or problem.unserved_penalty is not None else None
@@ -94,12 +98,12 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         # improved as they are now; an iteration begun near the cap must not overrun it)
         todo = {d for d in changed if routed.get(d) != day_key(state, d)}
         budget = capped(params.improve, left(), len(todo))
-        route_days(state, todo, budget, params.seed + iteration, keep_better=True, warm=True)
+        route_days(state, todo, budget, params.seed + iteration, keep_better=True, warm=True, use=use)
         if todo and iteration % fresh_every == 0:
             # routing afresh wins where days are small; on large days it rarely beats the mended routes
             calls += len(todo)
             budget = capped(params.reoptimise, left(), len(todo))
-            wins += route_days(state, todo, budget, params.seed + iteration, keep_better=True)
+            wins += route_days(state, todo, budget, params.seed + iteration, keep_better=True, use=use)
             if calls >= 2 * len(problem.days):
                 fresh_every = adapt_every(fresh_every, wins / calls)
                 calls = wins = 0
@@ -108,7 +112,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
             # once-a-week villages may change day across the whole week
             joint_calls += 1
             joint_wins += route_jointly(
-                state, set(problem.days), capped(joint, left(), 1), params.seed + iteration, keep_better=True
+                state, set(problem.days), capped(joint, left(), 1), params.seed + iteration, keep_better=True, use=use
             )
             if joint_calls >= 2:
                 joint = adapt(joint, joint_wins / joint_calls, params.joint)
@@ -132,7 +136,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     polish = params.polish
     if stop.stopped_by == BY_TIME:
         polish = replace(polish, time_s=stop.polish_time_s(len(problem.days)), solutions=None)
-    route_days(best, problem.days, polish, params.seed - 1, keep_better=True)
+    route_days(best, problem.days, polish, params.seed - 1, keep_better=True, use=use)
     if best.cost() < best_cost - 1e-6:
         best_cost = best.cost()
         history.append((elapsed(), best_cost))
@@ -146,4 +150,7 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         stopped_by=stop.stopped_by,
         history=history,
         first_feasible_s=first_feasible,
+        router=params.router,
+        routed_by=dict(sorted(best.routed_by.items())),
+        router_fallbacks=[{"day": day, "reason": why, "models": n} for (day, why), n in sorted(use.fallbacks.items())],
     )

@@ -91,6 +91,7 @@ class WeekState:
     loads: Loads = field(default_factory=dict)
     # figures of (day, vehicle, stops) under the current loads; entries naming a client go when its loads change
     _costs: dict[tuple[int, tuple[int, int], tuple[int, ...]], _RouteInfo] = field(default_factory=dict, repr=False)
+    routed_by: dict[int, str] = field(default_factory=dict)  # day -> the router that made its routes
 
     def __post_init__(self) -> None:
         self._fleet_priced = self.problem.has_fleet_cost  # weekly fleet costs: the days are balanced
@@ -131,6 +132,7 @@ class WeekState:
         )
         other._seen = dict(self._seen)
         other._tables = dict(self._tables)
+        other.routed_by = dict(self.routed_by)
         return other
 
     def route_cost(self, day: int, vehicle: tuple[int, int], stops: list[int], loads: Loads | None = None) -> float:
@@ -259,10 +261,12 @@ class WeekState:
         dropped: Iterable[tuple[int, Sequence[int]]],
         *,
         keep_better: bool,
+        made_by: Mapping[int, str] | None = None,
     ) -> bool:
         """Take new routes for ``days`` (from a router), in place: a once-a-week village a route puts on another of
         these days moves there; ``dropped`` (client, allowed days) visits become missed. With ``keep_better`` the
-        days keep their routes unless the new ones cost less. Returns whether the new routes were taken."""
+        days keep their routes unless the new ones cost less. ``made_by``: which router made each day's new routes
+        (kept in ``routed_by``). Returns whether the new routes were taken."""
         routes = list(routes)
         trial = self.copy()
         for route in routes:
@@ -282,6 +286,11 @@ class WeekState:
         self.loads = trial.loads
         self._seen = trial._seen
         self.forget_costs()
+        for d in days:
+            if made_by and d in made_by:
+                self.routed_by[d] = made_by[d]
+            else:
+                self.routed_by.pop(d, None)
         return True
 
     def _days_cost(self, days: set[int]) -> float:

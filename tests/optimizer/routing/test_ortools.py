@@ -78,6 +78,9 @@ def test_independent_models_of_a_day_share_its_time():
     class Spy:
         name = "spy"
 
+        def unsupported(self, problem, visits, vehicles):
+            return None
+
         def route(self, problem, visits, vehicles, budget, seed, fixed_costs=None):
             seen.append((len(visits), budget.time_s))
             return ORTOOLS.route(problem, visits, vehicles, budget, seed, fixed_costs)
