@@ -1,6 +1,6 @@
 """The routing engine alone: the days of Cordeau's 1997 reference solutions (CGL97), each routed afresh for the
-same seconds by the optimizer's OR-Tools engine and by PyVRP's hybrid genetic search. The day choice is fixed to
-a good one, so the gap to the reference's own routes measures the router and nothing else.
+same seconds by each of the weekly planner's day routers (``optimizer.routing``: OR-Tools, PyVRP). The day choice
+is fixed to a good one, so the gap to the reference's own routes measures the router and nothing else.
 
     python -m benchmarks.day_routing pr05 pr03 p22 --seconds 2 --seeds 1,2
 
@@ -11,19 +11,17 @@ its findings are in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
-import math
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.run import shared_folder
 from optimizer.classic.pvrp import read_pvrp, read_res
-from optimizer.routing import SearchBudget, WeekVisit, route_week
+from optimizer.routing import ROUTERS, Routed, SearchBudget, WeekVisit, route_week, router_named
 from optimizer.solver import WeekState, prepare
 from optimizer.solver.state import INF
 
-ENGINES = ("ortools", "pyvrp")
-_SCALE = 1000  # PyVRP needs integers: thousandths of a distance (and time) unit
+ENGINES = ROUTERS
 
 
 @dataclass(frozen=True)
@@ -54,47 +52,25 @@ def reference_state(name: str, shared: Path) -> WeekState:
     return WeekState(problem, list(plan.patterns), routes)
 
 
-def _route_ortools(state: WeekState, day: int, seconds: float, seed: int) -> tuple[list[list[int]], int]:
+def _route(state: WeekState, day: int, router: str, budget: SearchBudget, seed: int) -> tuple[list[list[int]], int]:
+    """One day's visits routed afresh by the weekly planner's router ``router`` (the same code path as a plan)."""
     visits = [WeekVisit(c, (day,), *state.loads[(c, day)]) for c, p in enumerate(state.patterns) if day in p]
-    routes, dropped = route_week(state.problem, visits, SearchBudget(time_s=seconds), seed=seed)
+    trace: list[Routed] = []
+    routes, dropped = route_week(state.problem, visits, budget, seed=seed, router=router_named(router), trace=trace)
+    if any(t.router != router for t in trace):  # OR-Tools stood in: not this router's routing
+        return [], len(visits)
     return [list(r.clients) for r in routes], len(dropped)
 
 
-def _route_pyvrp(state: WeekState, day: int, seconds: float, seed: int) -> tuple[list[list[int]], int]:
-    """PyVRP on the day's visits: one depot, identical vehicles, capacity and route duration (travel + service)."""
-    import pyvrp
-    from pyvrp.stop import MaxRuntime
-
-    problem = state.problem
-    (vt,) = problem.vehicle_types
-    clients = [c for c, p in enumerate(state.patterns) if day in p]
-    model = pyvrp.Model()
-    places = [model.add_location(0, 0) for _ in range(len(clients) + 1)]
-    model.add_depot(places[0])
-    for place, c in zip(places[1:], clients, strict=True):
-        service = math.ceil(problem.clients[c].service_minutes * _SCALE)  # rounded up, the shift down: feasible
-        model.add_client(place, delivery=[state.loads[(c, day)][0]], service_duration=service)
-    shift = {} if vt.max_shift_minutes == math.inf else {"shift_duration": math.floor(vt.max_shift_minutes * _SCALE)}
-    model.add_vehicle_type(num_available=vt.count, capacity=[vt.capacity], **shift)
-    index = [problem.depot(vt.depot).index] + [problem.clients[c].index for c in clients]
-    for i, a in enumerate(places):
-        for j, b in enumerate(places):
-            if i != j:
-                km, minutes = problem.km[index[i], index[j]], problem.minutes[index[i], index[j]] * vt.speed_factor
-                model.add_edge(a, b, distance=round(km * _SCALE), duration=math.ceil(minutes * _SCALE))
-    result = model.solve(stop=MaxRuntime(seconds), seed=seed, display=False)
-    routes = [[clients[a.idx] for a in r if a.is_client()] for r in result.best.routes()]
-    return routes, 0 if result.is_feasible() else len(clients)
-
-
-def route_days(state: WeekState, engine: str, seconds: float, seed: int) -> DayRouting:
-    """Route every day of ``state`` afresh with ``engine`` for ``seconds`` each; each route is priced (and its
+def route_days(state: WeekState, engine: str, seconds: float, seed: int, solutions: int | None = None) -> DayRouting:
+    """Route every day of ``state`` afresh with router ``engine`` for ``seconds`` each (or, with ``solutions``, a
+    work bound: that many OR-Tools solutions, or PyVRP iterations worth as many); each route is priced (and its
     capacity and duration checked) by the optimizer's own figures."""
-    route = {"ortools": _route_ortools, "pyvrp": _route_pyvrp}[engine]
+    budget = SearchBudget(time_s=seconds, solutions=solutions)
     cost = reference = 0.0
     failed = 0
     for day in state.problem.days:
-        routes, missed = route(state, day, seconds, seed)
+        routes, missed = _route(state, day, engine, budget, seed)
         old = state.day_cost(day)
         trial = state.copy()
         trial.routes[day] = {(0, v): stops for v, stops in enumerate(routes)}

@@ -137,14 +137,15 @@ def test_stopping_the_runner_stops_its_measurements(tmp_path):
 
 def test_day_routing_routes_every_reference_day_in_full_with_both_engines():
     """p01's reference solution is optimal (its cost is the best-known value): any complete, feasible routing of
-    its days costs at least as much, so a negative gap would mean a broken constraint or a mispriced route. How close
-    each engine comes in 0.3 s depends on the machine's speed, so it is measured in benchmarks/, not asserted here."""
+    its days costs at least as much, so a negative gap would mean a broken constraint or a mispriced route. The
+    routing is bounded by work (30 solutions' worth), so the result does not depend on the machine's speed; how close
+    each router comes in given seconds is measured in benchmarks/, not asserted here."""
     from benchmarks.day_routing import ENGINES, reference_state, route_days
     from benchmarks.run import shared_folder
 
     state = reference_state("p01", shared_folder())
     for engine in ENGINES:
-        run = route_days(state, engine, seconds=0.3, seed=1)
+        run = route_days(state, engine, seconds=120, seed=1, solutions=30)
         assert run.failed_days == 0
         assert run.reference == pytest.approx(524.61, abs=0.01)
         assert math.isfinite(run.gap_pct) and run.gap_pct > -1e-6

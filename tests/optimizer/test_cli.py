@@ -74,6 +74,7 @@ def test_plan_writes_routes_json_summary(plan_out):
         ("[[fleet]]\ncapasity = 50\n", "fleet[0]: unknown key(s) capasity"),
         ("design = 'teleport'\n", "design: 'teleport' is not one of"),
         ("[solver\n", "not valid TOML"),
+        ("[solver]\nrouter = 'gurobi'\n", "solver.router: 'gurobi' must be one of ortools, pyvrp"),
     ],
 )
 def test_bad_scenarios_exit_2_naming_the_problem(tmp_path, capsys, toml, message):
@@ -121,17 +122,32 @@ def test_cvrp_command_writes_a_checked_solution(tmp_path):
     assert check_cvrp(inst, routes) == [] and route_cost(inst, routes) == cost
 
 
-def test_pvrp_command_writes_a_checked_solution(tmp_path):
+@pytest.mark.parametrize("router", ["ortools", "pyvrp"])
+def test_pvrp_command_writes_a_checked_solution(tmp_path, router):
     from optimizer.check import check
     from optimizer.classic.pvrp import read_pvrp, read_res
 
     instance = SHARED / "benchmarks" / "pvrp" / "instances" / "pr01.txt"
     out = tmp_path / "pr01.res"
-    assert main(["pvrp", str(instance), "--time-limit", "30", "--iterations", "2", "--out", str(out)]) == 0
+    args = ["pvrp", str(instance), "--time-limit", "30", "--iterations", "2", "--seed", "1", "--out", str(out)]
+    assert main([*args, "--router", router]) == 0
     problem = read_pvrp(instance).to_problem()
     plan, stated = read_res(out, problem)
     report = check(problem, plan)
     assert report.ok and report.cost == pytest.approx(stated, abs=0.006)
+
+
+def test_plan_with_the_pyvrp_router_records_it_and_passes_the_checker(tmp_path):
+    out = tmp_path / "out"
+    assert main(["plan", "--out", str(out), "--iterations", "1", "--time-limit", "120", "--router", "pyvrp"]) == 0
+    doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert doc["scenario"]["router"] == doc["search"]["router"] == "pyvrp"
+    assert doc["check"]["ok"] and doc["key_figures"]["feasible"]
+    runs_on = {int(r["day"]) for r in doc["runs"]}
+    assert {int(d) for d in doc["search"]["routed_by"]} == runs_on
+    # Hangjin's once-a-week villages choose their day in OR-Tools' joint model; the days alone are PyVRP's
+    assert "pyvrp" in doc["search"]["routed_by"].values()
+    assert all("joint week model" in f["reason"] for f in doc["search"]["router_fallbacks"])
 
 
 def test_missing_instance_file(tmp_path, capsys):
