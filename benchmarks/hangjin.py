@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHECKPOINTS = (5, 10, 30, 60)
 
 
-def solve_once(design: str, seed: int, time_limit: float | None) -> dict:
+def solve_once(design: str, seed: int, time_limit: float | None, router: str = "ortools") -> dict:
     """One run; ``time_limit`` None = the scenario's own budget (its iteration count, deterministic)."""
     from dataclasses import replace
 
@@ -19,12 +19,13 @@ def solve_once(design: str, seed: int, time_limit: float | None) -> dict:
     from optimizer.planning.scenario import load_scenario
 
     scenario = load_scenario(REPO / "scenarios" / ("baseline.toml" if design == "direct" else "relay.toml"))
+    scenario = replace(scenario, router=router)
     if time_limit is not None:
         scenario = replace(scenario, seed=seed, time_limit_s=time_limit, iterations=None)
     run = run_scenario(scenario)
     result = run.result
     return {
-        "design": design, "seed": seed, "time_limit_s": time_limit, "feasible": run.check.ok,
+        "design": design, "seed": seed, "time_limit_s": time_limit, "router": router, "feasible": run.check.ok,
         "stopped_by": result.stopped_by,
         "first_feasible_s": result.first_feasible_s, "final": round(result.stats.total_cost, 2),
         "plan_total_cost": round(run.figures.total_cost, 2), "trunk_cost": round(run.figures.trunk_cost, 2),

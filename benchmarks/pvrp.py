@@ -19,15 +19,15 @@ def family(name: str) -> str:
     return next(f for f, r in FAMILIES.items() if number in r)
 
 
-def solve_once(path: str, time_limit: float, seed: int) -> dict:
+def solve_once(path: str, time_limit: float, seed: int, router: str = "ortools") -> dict:
     from optimizer import SolveParams, check, solve
     from optimizer.classic.pvrp import read_pvrp
 
     problem = read_pvrp(path).to_problem()
-    result = solve(problem, SolveParams(time_limit_s=time_limit, iterations=None, seed=seed))
+    result = solve(problem, SolveParams(time_limit_s=time_limit, iterations=None, seed=seed, router=router))
     report = check(problem, result.plan)
-    return {"instance": Path(path).stem, "time_limit_s": time_limit, "seed": seed, "cost": round(report.cost, 2),
-            "feasible": report.ok, "iterations": result.iterations,
+    return {"instance": Path(path).stem, "time_limit_s": time_limit, "seed": seed, "router": router,
+            "cost": round(report.cost, 2), "feasible": report.ok, "iterations": result.iterations,
             "runtime_s": round(result.runtime_s, 1)}  # fmt: skip
 
 

@@ -1,0 +1,175 @@
+"""Both day routers side by side, in one run on one commit: Cordeau's PVRP instances (gap to the best-known values,
+CGL97's gaps beside) and Hangjin's two designs (first feasible plan, cost at 5/10/30/60 s, the default work-bounded
+run and its fleet).
+
+    python -m benchmarks.routers --instances target --limits 30 --seeds 1
+    python -m benchmarks.routers --instances pr05,pr10 --limits 120 --seeds 1,2,3 --no-hangjin
+
+Writes ``benchmarks/results-routers.json`` (every run, with the machine and the commit) and prints the tables that
+``benchmarks/README.md`` quotes. Runs one at a time by default (``--jobs 1``): the PVRP runs are bounded by time, so
+their quality depends on the CPU they get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+from pathlib import Path
+
+from benchmarks import hangjin, pvrp
+from benchmarks.common import code_version, fmt, run_isolated, spread
+from benchmarks.run import shared_folder
+from optimizer.routing import ROUTERS
+
+HERE = Path(__file__).resolve().parent
+
+
+def _instances(spec: str, meta: dict) -> list[str]:
+    if spec == "target":
+        return sorted(pvrp.TARGET)
+    if spec == "all":
+        return sorted(meta)
+    names = [n.strip() for n in spec.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(meta))
+    if unknown:
+        raise SystemExit(f"unknown PVRP instance(s): {', '.join(unknown)}")
+    return names
+
+
+def run(names: list[str], limits: list[float], seeds: list[int], jobs: int, with_hangjin: bool) -> dict:
+    """Every (instance, limit, seed) for each router, then Hangjin's runs for each router."""
+    folder = shared_folder() / "benchmarks" / "pvrp"
+    with open(folder / "instances.csv", encoding="utf-8") as fh:
+        meta = {r["instance"]: r for r in csv.DictReader(fh)}
+    tasks = [
+        (pvrp.solve_once, {"path": str(folder / "instances" / f"{n}.txt"), "time_limit": t, "seed": s, "router": r})
+        for t in limits for s in seeds for n in names for r in ROUTERS
+    ]  # fmt: skip
+    runs = []
+    for r in run_isolated(tasks, jobs):
+        if "error" in r:
+            r = {"instance": Path(r["path"]).stem, "time_limit_s": r["time_limit"], "seed": r["seed"],
+                 "router": r["router"], "cost": None, "feasible": False, "error": r["error"]}  # fmt: skip
+        m = meta[r["instance"]]
+        r["bks"] = float(m["bks"])
+        r["gap_pct"] = None if r["cost"] is None else round(100 * (r["cost"] - r["bks"]) / r["bks"], 3)
+        r["cgl97_gap_pct"] = round(100 * (float(m["cgl97_res"]) - r["bks"]) / r["bks"], 3)
+        runs.append(r)
+    hangjin_runs = []
+    if with_hangjin:
+        tasks = [(hangjin.solve_once, {"design": d, "seed": 1, "time_limit": 60.0, "router": r})
+                 for d in ("direct", "relay") for r in ROUTERS]  # fmt: skip
+        tasks += [(hangjin.solve_once, {"design": d, "seed": 0, "time_limit": None, "router": r})
+                  for d in ("direct", "relay") for r in ROUTERS]  # fmt: skip
+        hangjin_runs = run_isolated(tasks, jobs)
+    return {
+        "code": code_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "jobs": jobs, "pvrp": runs, "hangjin": hangjin_runs,
+    }  # fmt: skip
+
+
+def _mean_gap(runs: list[dict]) -> tuple[float | None, int]:
+    """The mean over instances of each instance's mean gap over its feasible runs, and how many instances."""
+    per: dict[str, list[float]] = {}
+    for r in runs:
+        if r["feasible"] and r["gap_pct"] is not None:
+            per.setdefault(r["instance"], []).append(r["gap_pct"])
+    if not per:
+        return None, 0
+    return sum(sum(g) / len(g) for g in per.values()) / len(per), len(per)
+
+
+def pvrp_table(res: dict) -> str:
+    runs = res["pvrp"]
+    limits = sorted({r["time_limit_s"] for r in runs})
+    heads = [f"{router} {t:g} s" for t in limits for router in ROUTERS]
+    lines = ["| family | instances | " + " | ".join(heads) + " | CGL97 (1997) |", "|" + " --- |" * (len(heads) + 3)]
+    groups = [*pvrp.FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
+    for g in groups:
+
+        def member(r, g=g):
+            if g == "all":
+                return True
+            if g.startswith("target"):
+                return r["instance"] in pvrp.TARGET
+            return pvrp.family(r["instance"]) == g
+
+        part = [r for r in runs if member(r)]
+        if not part:
+            continue
+        cgl = {r["instance"]: r["cgl97_gap_pct"] for r in part}
+        cells = []
+        for t in limits:
+            for router in ROUTERS:
+                gap, n = _mean_gap([r for r in part if r["time_limit_s"] == t and r["router"] == router])
+                cells.append("–" if gap is None else f"{gap:.2f} %" + (f" ({n} of {len(cgl)})" if n < len(cgl) else ""))
+        lines.append(f"| {g} | {len(cgl)} | " + " | ".join(cells) + f" | {sum(cgl.values()) / len(cgl):.2f} % |")
+    lines += ["", "| instance | " + " | ".join(f"{h} gap" for h in heads) + " | CGL97 gap |",
+              "|" + " --- |" * (len(heads) + 2)]  # fmt: skip
+    for name in sorted({r["instance"] for r in runs}):
+        cells = []
+        for t in limits:
+            for router in ROUTERS:
+                done = [r for r in runs if r["instance"] == name and r["time_limit_s"] == t and r["router"] == router]
+                bad = sum(not r["feasible"] for r in done)
+                cell = fmt(spread([r["gap_pct"] for r in done if r["feasible"]]), " %") if done else "–"
+                cells.append(cell + (f" ({bad} of {len(done)} infeasible)" if bad else ""))
+        cgl = next(r["cgl97_gap_pct"] for r in runs if r["instance"] == name)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {cgl:.2f} % |")
+    bad = [r for r in runs if not r["feasible"]]
+    lines.append("")
+    lines.append(f"{len(runs) - len(bad)} of {len(runs)} plans checked feasible by `optimizer.check`."
+                 + (" Not: " + ", ".join(f"{r['instance']} {r['router']} {r['time_limit_s']:g} s seed {r['seed']}"
+                                         for r in bad) + "." if bad else ""))  # fmt: skip
+    return "\n".join(lines)
+
+
+def hangjin_table(res: dict) -> str:
+    runs = res["hangjin"]
+    if not runs:
+        return ""
+    lines = [
+        "| design | router | first feasible (s) | 5 s | 10 s | 30 s | 60 s | default run (work-bounded) | "
+        "fleet (vehicle-days), default run |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for design in ("direct", "relay"):
+        for router in ROUTERS:
+            timed = [r for r in runs if r["design"] == design and r.get("router") == router and r["time_limit_s"]]
+            default = [r for r in runs if r["design"] == design and r.get("router") == router and not r["time_limit_s"]]
+            cells = [fmt(spread([r["first_feasible_s"] for r in timed]))]
+            cells += [fmt(spread([r["checkpoints"].get(f"{t}s") for r in timed])) for t in hangjin.CHECKPOINTS]
+            cells.append("; ".join(f"{r['final']:,.2f} ({r['runtime_s']} s, {r['iterations']} it.)" for r in default))
+            cells.append("; ".join(f"{r['fleet_size']} ({r['vehicle_days']})" for r in default))
+            lines.append(f"| {design} | {router} | " + " | ".join(c or "–" for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--instances", default="target", help="'target', 'all' or comma-separated names (default target)")
+    ap.add_argument("--limits", default="30", help="comma-separated time limits in seconds (default 30)")
+    ap.add_argument("--seeds", default="1", help="comma-separated seeds (default 1)")
+    ap.add_argument("--jobs", type=int, default=1, help="runs side by side (default 1)")
+    ap.add_argument("--no-hangjin", action="store_true", help="skip the Hangjin runs")
+    ap.add_argument("--out", default=str(HERE / "results-routers.json"), help="results JSON")
+    args = ap.parse_args(argv)
+    folder = shared_folder() / "benchmarks" / "pvrp"
+    with open(folder / "instances.csv", encoding="utf-8") as fh:
+        meta = {r["instance"]: r for r in csv.DictReader(fh)}
+    names = _instances(args.instances, meta)
+    limits = [float(x) for x in args.limits.split(",")]
+    seeds = [int(x) for x in args.seeds.split(",")]
+    res = run(names, limits, seeds, args.jobs, not args.no_hangjin)
+    Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"measured at {res['code']} on {res['machine']}, {res['jobs']} run(s) at a time")
+    print(pvrp_table(res))
+    print()
+    print(hangjin_table(res))
+
+
+if __name__ == "__main__":
+    main()
