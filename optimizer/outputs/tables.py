@@ -153,6 +153,10 @@ def plan_document(run: PlanRun) -> dict:
         "network_cost": run.network_cost,
         "stations": run.stations,
         "relay": _relay(run),
+        "skipped_types": {
+            "types": list(run.scenario.policy.skip_types),
+            "villages": [v.id for v in run.dataset.villages if v.type in run.scenario.policy.skip_types],
+        },
         "town_seats": [
             {"served_at": c.place_id, "villages": list(c.village_ids), "parcels_down_per_week": round(c.down),
              "parcels_up_per_week": round(c.up)}

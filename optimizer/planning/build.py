@@ -67,6 +67,9 @@ SERVICE_MINUTES = 10.0
 SERVICE_MINUTES_PER_PARCEL = 0.2
 
 
+VILLAGE_TYPES = ("cun", "gacha", "farm", "community")  # villages.csv ``type``: 村, 嘎查, 农牧场生活区, 社区
+
+
 @dataclass(frozen=True)
 class Policy:
     """Service policy: visits a week (by default, per village id, by distance, by volume), allowed visit days,
@@ -77,6 +80,8 @@ class Policy:
     more than ``max_parcels_per_visit``. ``patterns_by_village`` fixes a village's allowed day sets explicitly.
     In the relay and mixed designs the trunk leaves the centre at ``trunk_departs_at`` o'clock, and a station's vans
     either wait for it and deliver the same day (``station_hold_days = 0``) or deliver the next working day (1).
+    Villages whose ``type`` is in ``skip_types`` (of ``VILLAGE_TYPES``: e.g. the region's state-farm living areas,
+    ``farm``, or rural communities, ``community``) get no runs even where ``service_point`` says so.
     """
 
     visits_per_week: int = 2
@@ -92,6 +97,7 @@ class Policy:
     service_minutes_per_parcel: float = SERVICE_MINUTES_PER_PARCEL
     trunk_departs_at: float = 6.0  # relay and mixed designs: hour (0-24) the trunk leaves the centre
     station_hold_days: int = 0  # 0: station vans wait for the trunk and deliver the same day; 1: the next day
+    skip_types: tuple[str, ...] = ()  # village types (villages.csv ``type``) that get no runs, e.g. ("farm",)
 
 
 @dataclass(frozen=True)

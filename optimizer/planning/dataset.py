@@ -11,7 +11,7 @@ import csv
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,16 @@ class DataSet:
     @property
     def service_points(self) -> tuple[Village, ...]:
         return tuple(v for v in self.villages if v.service_point)
+
+    def without_runs_for(self, types: tuple[str, ...]) -> DataSet:
+        """The data set with the service points of these village ``type`` values turned into villages without runs
+        (``service_point`` False). ``InputError`` if no service point is left."""
+        if not types:
+            return self
+        villages = tuple(replace(v, service_point=False) if v.type in types else v for v in self.villages)
+        if not any(v.service_point for v in villages):
+            raise InputError(f"{self.folder}: skip_types {', '.join(types)} leaves no service point to plan")
+        return replace(self, villages=villages)
 
     def place(self, place_id: str) -> Station | Village:
         """The centre, station or village with this id (KeyError names it if unknown)."""

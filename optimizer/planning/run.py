@@ -103,7 +103,7 @@ def close_roads(graph: nx.MultiDiGraph, roads: tuple[str, ...]) -> int:
 
 def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> PlanRun:
     """Load the data and road network of ``scenario``, build its week, solve it and check the plan."""
-    dataset = load_dataset(scenario.data)
+    dataset = load_dataset(scenario.data).without_runs_for(scenario.policy.skip_types)
     graph = load_roads(scenario.graph) if scenario.graph is not None else None
     if scenario.closed_roads:
         if graph is None:

@@ -15,7 +15,7 @@ from typing import Any
 from optimizer.errors import InputError
 from optimizer.files import read_text
 from optimizer.model.problem import VehicleType
-from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, Policy
+from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, VILLAGE_TYPES, Policy
 from optimizer.planning.costs import NetworkCosts
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
 from optimizer.routing import ROUTERS
@@ -146,6 +146,14 @@ def _policy(where: str, table: Any) -> Policy:
                 if len({len(p) for p in patterns[vid]}) != 1:
                     raise InputError(f"{at}.{vid}: every pattern must have the same number of days")
             values[key] = patterns
+        elif key == "skip_types":
+            if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+                raise InputError(f"{at}: expected a list of village types, e.g. [\"farm\"]")
+            unknown = sorted(set(value) - set(VILLAGE_TYPES))
+            if unknown:
+                allowed = ", ".join(VILLAGE_TYPES)
+                raise InputError(f"{at}: unknown village type(s) {', '.join(unknown)}; allowed: {allowed}")
+            values[key] = tuple(sorted(set(value)))
         elif key == "station_hold_days":
             if isinstance(value, bool) or value not in (0, 1):
                 raise InputError(f"{at}: expected 0 (same day) or 1 (next day), got {value!r}")

@@ -56,3 +56,26 @@ def test_unknown_counties_and_folders_are_named():
     with pytest.raises(InputError, match="region folder not found"):
         load_counties(DEFAULT_REGION_DIR / "nowhere")
     assert len(load_counties(DEFAULT_REGION_DIR)) == 101
+
+
+def test_farms_get_runs_unless_the_scenario_skips_their_type(tmp_path):
+    """County 152571 has 21 service points, 10 of them state-farm living areas (``type = farm``)."""
+    from dataclasses import replace
+
+    from optimizer.planning.build import Policy
+    from optimizer.planning.dataset import load_dataset
+    from optimizer.planning.run import run_scenario
+    from optimizer.planning.scenario import Scenario
+
+    folder = DEFAULT_REGION_DIR / "152571"
+    farms = {v.id for v in load_dataset(folder).service_points if v.type == "farm"}
+    assert len(farms) == 10
+    base = Scenario(data=folder, iterations=1, time_limit_s=120)
+    kept = run_scenario(base)
+    assert farms <= {c.id for c in kept.problem.clients}
+    skipped = run_scenario(replace(base, policy=Policy(skip_types=("farm",))))
+    assert not farms & {c.id for c in skipped.problem.clients}
+    assert skipped.check.ok and len(skipped.dataset.service_points) == 11
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[policy]\nskip_types = ['farms']\n", encoding="utf-8")
+    assert main(["plan", "--scenario", str(bad), "--out", str(tmp_path / "o")]) == 2
