@@ -19,7 +19,7 @@ import os
 import platform
 from pathlib import Path
 
-from benchmarks import hangjin, pvrp
+from benchmarks import common, hangjin, pvrp
 from benchmarks.common import code_version, fmt, run_isolated, spread
 from benchmarks.run import shared_folder
 from optimizer.routing import ROUTERS
@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=1, help="runs side by side (default 1)")
     ap.add_argument("--no-hangjin", action="store_true", help="skip the Hangjin runs")
     ap.add_argument("--out", default=str(HERE / "results-routers.json"), help="results JSON")
+    ap.add_argument("--resume", action="store_true", help="reuse runs in the progress log made of the same commit")
     args = ap.parse_args(argv)
     folder = shared_folder() / "benchmarks" / "pvrp"
     with open(folder / "instances.csv", encoding="utf-8") as fh:
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     names = _instances(args.instances, meta)
     limits = [float(x) for x in args.limits.split(",")]
     seeds = [int(x) for x in args.seeds.split(",")]
+    common.progress_log = Path(args.out).with_suffix(".progress.jsonl")  # each run as it ends; --resume reuses them
+    common.resume = args.resume
     res = run(names, limits, seeds, args.jobs, not args.no_hangjin)
     Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"measured at {res['code']} on {res['machine']}, {res['jobs']} run(s) at a time")
