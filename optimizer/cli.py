@@ -71,10 +71,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from optimizer.files import check_output_folder
     from optimizer.outputs import write_all
     from optimizer.outputs.labels import quality_note
+    from optimizer.outputs.pdf import available_cjk_font
     from optimizer.outputs.tables import key_figures
     from optimizer.planning.run import run_scenario
 
     check_output_folder(args.out)
+    available_cjk_font()  # a $RURALPOST_PDF_FONT naming no file is refused before the search, not after it
     scenario = _scenario(args, **({"graph": Path(args.graph)} if args.graph is not None else {}))
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
@@ -272,7 +274,8 @@ PLAN_OUTPUTS = """outputs (in --out, written together: a failed run leaves the e
   plan.json         the whole plan, the scenario as resolved, key figures, data-quality flags
   summary.md        key figures, monthly cost, per-village table (Chinese, English, pinyin)
   plan.xlsx         workbook: 汇总 summary, 路线 routes, 村 villages, one printable sheet per vehicle-day
-  route_sheets.pdf  one A4 page per vehicle-day for the drivers (needs a Chinese font: fonts-wqy-microhei)
+  route_sheets.pdf  one A4 page per vehicle-day for the drivers (needs a Chinese font, fonts-wqy-microhei;
+                    without one it is skipped with a warning)
   sheets/           the same route sheets as HTML
   map.html          interactive map, works offline
   plan.gpkg         GeoPackage: layers depots, villages, runs (and roads_used with --graph)

@@ -8,11 +8,14 @@ from optimizer.outputs.tables import plan_document
 from optimizer.planning.run import PlanRun
 
 
-def summary_markdown(run: PlanRun) -> str:
-    """Planner's summary in Chinese with pinyin: key figures and one row per village."""
+def summary_markdown(run: PlanRun, skipped: dict[str, str] | None = None) -> str:
+    """Planner's summary in Chinese with pinyin: key figures and one row per village; ``skipped``: outputs left out
+    of this set (file → why), said at the top."""
     doc = plan_document(run)
     k = doc["key_figures"]
     lines = [f"# 配送计划 Delivery plan — {run.scenario.name}", ""]
+    for name, why in (skipped or {}).items():
+        lines += [f"> **未生成 NOT WRITTEN: `{name}`** — {why}", ""]
     note = quality_note(run)
     if note:
         lines += [f"> **{quality_note_zh(run)}**", ">", f"> **{note}**", ""]

@@ -1,8 +1,10 @@
 """route_sheets.pdf: text extracted with pypdf shows every run's villages and totals; the Chinese font is embedded.
-With poppler's pdftoppm installed, the first page is kept as tests/artifacts/route_sheet.png."""
+With poppler's pdftoppm installed, the first page is kept as tests/artifacts/route_sheet.png. Without a Chinese font
+the plan is written without the PDF, and says so."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,12 +12,13 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from optimizer.cli import main
 from optimizer.errors import RuralpostError
 from optimizer.outputs.names import display_names
 from optimizer.outputs.pdf import FONT_ENV, find_cjk_font
 from optimizer.planning import load_dataset
 from tests.conftest import REPO
-from tests.optimizer.outputs.conftest import read_routes
+from tests.optimizer.outputs.conftest import read_routes, small_scenario
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 
@@ -57,3 +60,34 @@ def test_missing_font_names_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr("shutil.which", lambda _: None)
     with pytest.raises(RuralpostError, match="fonts-wqy-microhei"):
         find_cjk_font()
+
+
+def test_no_font_skips_the_pdf_writes_the_rest_and_says_so(tmp_path, monkeypatch, caplog):
+    scenario = small_scenario(tmp_path)
+    out = tmp_path / "plan"
+    args = ["plan", "--scenario", str(scenario), "--out", str(out), "--iterations", "1"]
+    assert main(args) == 0 and (out / "route_sheets.pdf").is_file()  # with the machine's font
+    monkeypatch.delenv(FONT_ENV, raising=False)
+    monkeypatch.setattr("optimizer.outputs.pdf.KNOWN_FONTS", ())
+    monkeypatch.setattr("optimizer.outputs.pdf.shutil.which", lambda _: None)
+    caplog.clear()
+    assert main(args) == 0
+    assert not (out / "route_sheets.pdf").exists()  # the earlier set's PDF went with it: no stale sheets
+    for name in ("routes.csv", "plan.json", "plan.xlsx", "map.html", "plan.gpkg", "runs.kml", "sheets"):
+        assert (out / name).exists(), name
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "route_sheets.pdf" in warnings[0] and "fonts-wqy-microhei" in warnings[0]
+    doc = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert list(doc["skipped_outputs"]) == ["route_sheets.pdf"]
+    assert "fonts-wqy-microhei" in doc["skipped_outputs"]["route_sheets.pdf"]
+    assert "route_sheets.pdf" in (out / "summary.md").read_text(encoding="utf-8").split("##")[0]
+
+
+def test_a_font_named_in_the_environment_must_exist(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(FONT_ENV, str(tmp_path / "nowhere.ttf"))
+    out = tmp_path / "plan"
+    assert main(["plan", "--scenario", str(small_scenario(tmp_path)), "--out", str(out), "--iterations", "1"]) == 2
+    shown = capsys.readouterr()
+    err = shown.err.strip().splitlines()
+    assert len(err) == 1 and FONT_ENV in err[0] and not out.exists()
+    assert "iteration" not in shown.out  # refused before the search
