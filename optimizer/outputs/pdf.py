@@ -116,7 +116,7 @@ def _page(pdf: _SheetPDF, run: PlanRun, sheet: RunSheet, banner: tuple[str, str]
     pdf.set_text_color(170, 0, 0)
     for line in banner:
         if line:
-            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(1)
     totals = sheet.totals()

@@ -1,10 +1,11 @@
 """route_sheets.pdf: text extracted with pypdf shows every run's villages and totals; the Chinese font is embedded.
-With poppler's pdftoppm installed, the first page is kept as tests/artifacts/route_sheet.png. Without a Chinese font
-the plan is written without the PDF, and says so."""
+The first page, drawn by poppler's pdftoppm, is kept as route_sheet.png in the artefacts folder
+(``tests.conftest.ARTIFACTS``). Without a Chinese font the plan is written without the PDF, and says so."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -17,10 +18,8 @@ from optimizer.errors import RuralpostError
 from optimizer.outputs.names import display_names
 from optimizer.outputs.pdf import FONT_ENV, find_cjk_font
 from optimizer.planning import load_dataset
-from tests.conftest import REPO
+from tests.conftest import ARTIFACTS
 from tests.optimizer.outputs.conftest import read_routes, small_scenario
-
-ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 def test_pdf_sheets_show_villages_and_totals(hangjin_out):
@@ -44,11 +43,26 @@ def test_pdf_sheets_show_villages_and_totals(hangjin_out):
     assert "估算数据" in text and "ESTIMATED DATA" in text and "签收" in text
     fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert any("+" in str(f) for f in fonts)  # a subset embedded, not a reference to a font the reader may lack
-    if shutil.which("pdftoppm"):
-        ARTIFACTS.mkdir(exist_ok=True)
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path),
-                        str(ARTIFACTS / "route_sheet")], check=True, timeout=60)  # fmt: skip
-        assert (ARTIFACTS / "route_sheet.png").stat().st_size > 0
+
+
+def test_first_pdf_page_is_kept_as_a_picture(hangjin_out):
+    """pdftoppm draws page 1 as a person sees it: an A4 landscape page with ink on it, kept as route_sheet.png."""
+    if not shutil.which("pdftoppm"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install poppler-utils (.ci/run does)")
+        pytest.skip("needs pdftoppm (apt-get install poppler-utils)")
+    from PIL import Image
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = hangjin_out / "route_sheets.pdf"
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(ARTIFACTS / "route_sheet")], check=True, timeout=60)  # fmt: skip
+    with Image.open(ARTIFACTS / "route_sheet.png") as page:
+        width, height = page.size
+        assert abs(width / height - 297 / 210) < 0.01  # A4 landscape
+        grey = page.convert("L")
+        dark = sum(grey.histogram()[:128])
+    assert 0.005 < dark / (width * height) < 0.3  # text and table lines, not a blank or black page
 
 
 def test_missing_font_names_what_to_install(monkeypatch, tmp_path):
