@@ -185,7 +185,14 @@ def _runs_and_villages(fmap: folium.Map, run: PlanRun, lines: Sequence[RunLine])
     labels = folium.FeatureGroup(name="村名 village names (zoom in)").add_to(fmap)
     for c, client in enumerate(run.problem.clients):
         v = villages.get(client.id)
-        if v is None:  # a station's town-seat counter: the station's own marker shows it
+        if v is None:  # a station's town-seat counter: the station's marker shows it, a ring where a visit is missed
+            station = ds.place(client.id)
+            for d in sorted(plan.patterns[c] or ()):
+                if (c, d) in missed:
+                    folium.CircleMarker(
+                        [station.lat, station.lon], radius=14, color=MISSED_COLOUR, weight=3, fill=False,
+                        tooltip=f"{depot_label(station)} 柜台 counter ({station.id}) 未服务 MISSED {day_name(d)}",
+                    ).add_to(days.get(d, all_days))  # fmt: skip
             continue
         pattern = sorted(plan.patterns[c] or ())
         visits = [(d, *loads[(c, d)], None if (c, d) in missed or (d, v.id) not in vehicle_of
