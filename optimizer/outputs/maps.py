@@ -73,14 +73,17 @@ class _Behaviour(MacroElement):
             labelZoom: {{ this.label_zoom }},
             legend: {{ this.legend|tojson }},
             overlays: { {% for key, name in this.overlays %}{{ key|tojson }}: {{ name }}{{ "," if not loop.last }}
-                        {% endfor %} }
+                        {% endfor %} },
+            bounds: {{ this.bounds|tojson }}
         });
         {% endmacro %}"""
     )
 
-    def __init__(self, all_days: str, days: list[tuple[str, int]], overlays: list[tuple[str, str]]):
+    def __init__(
+        self, all_days: str, days: list[tuple[str, int]], overlays: list[tuple[str, str]], bounds: list | None
+    ):
         super().__init__()
-        self.all_days, self.days, self.overlays = all_days, days, overlays
+        self.all_days, self.days, self.overlays, self.bounds = all_days, days, overlays, bounds
         self.label_zoom, self.legend = LABEL_ZOOM, LEGEND_ID
 
 
@@ -229,10 +232,12 @@ def build_map(run: PlanRun, lines: Sequence[RunLine]) -> folium.Map:
                                           attribution(run)), "bottomleft"))  # fmt: skip
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     overlays = [(g.layer_name, g.get_name()) for g in (*base, depots, labels, tiles)]
-    fmap.add_child(_Behaviour(all_days.get_name(), [(g.get_name(), d) for d, g in sorted(days.items())], overlays))
-    if ds.boundary is not None:
+    bounds = None
+    if ds.boundary is not None:  # the county fills the window when the page opens (no zoom animation)
         minx, miny, maxx, maxy = ds.boundary.bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+        bounds = [[miny, minx], [maxy, maxx]]
+    days_js = [(g.get_name(), d) for d, g in sorted(days.items())]
+    fmap.add_child(_Behaviour(all_days.get_name(), days_js, overlays, bounds))
     return fmap
 
 

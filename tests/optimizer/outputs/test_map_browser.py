@@ -175,6 +175,9 @@ def _check_overlays(browser) -> None:
             )  # fmt: skip
             checked = not checked
             assert state == checked, name
+            if "OpenStreetMap" in name:  # the tiles bring their attribution while they are on
+                credit = browser.find_element("css selector", ".leaflet-control-attribution").text
+                assert ("OpenStreetMap contributors" in credit) == checked, credit
 
 
 def _check_popups(browser, out) -> None:

@@ -3,7 +3,8 @@
    own scripts. */
 function ruralpostMap(map, opts) {
   // opts: {allDays: L.LayerGroup, days: [[L.LayerGroup, day], ...], labelZoom: number, legend: element id,
-  //        overlays: {name: layer}}
+  //        overlays: {name: layer}, bounds: [[south, west], [north, east]] or null}
+  if (opts.bounds) map.fitBounds(opts.bounds, {animate: false});
   for (const [group] of opts.days) group.eachLayer(layer => opts.allDays.addLayer(layer));
   const markersOnTop = () => map.eachLayer(layer => {
     if (layer instanceof L.CircleMarker && layer.options.interactive !== false) layer.bringToFront();
