@@ -1,10 +1,10 @@
 """Every output of a planning run, for planners, drivers and GIS: tables, documents, maps, sheets and plots.
 
 Owns: ``routes.csv``/``plan.json`` (``tables``), ``summary.md`` (``summary``), labels and attribution (``labels``),
-display names (``names``), run geometry (``geometry``), ``map.html`` (``maps``), GIS files ``routes.geojson``,
-``plan.gpkg``, ``runs.kml`` (``gis``, ``kml``), route sheets as HTML (``sheets``) and PDF (``pdf``), ``plan.xlsx``
-(``workbook``), plot fonts (``plots``), and the one commit of an output set (``commit``). Imports ``planning``,
-``model`` and ``network``.
+display names (``names``), run geometry (``geometry``), ``map.html`` (``maps``, ``map_parts``), GIS files
+``routes.geojson``, ``plan.gpkg``, ``runs.kml`` (``gis``, ``kml``), route sheets as HTML (``sheets``) and PDF
+(``pdf``), ``plan.xlsx`` (``workbook``), plot fonts (``plots``), and the one commit of an output set (``commit``).
+Imports ``planning``, ``model`` and ``network``.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from optimizer.outputs.labels import attribution, quality_note, quality_note_zh
 from optimizer.outputs.map_parts import LEGEND_ID, day_name, depot_label, legend_html, note_html, village_popup
 from optimizer.outputs.names import display_names
 from optimizer.outputs.sheets import run_sheets
+from optimizer.planning.dataset import Station
 from optimizer.planning.run import PlanRun
 
 STATIC = Path(__file__).parent / "static"
@@ -106,6 +107,7 @@ def _inline_assets(fmap: folium.Map) -> None:
 
 
 def _label(text: str, css: str, direction: str = "right", offset: tuple[int, int] = (10, 0)) -> folium.Tooltip:
+    """A permanent label (a Leaflet tooltip always open) styled by ``css``; ``offset`` in pixels."""
     return folium.Tooltip(text, permanent=True, direction=direction, offset=offset, class_name=css, sticky=False)
 
 
@@ -134,11 +136,11 @@ def _base_layers(fmap: folium.Map, run: PlanRun) -> list[folium.FeatureGroup]:
     return layers
 
 
-def _township_seats(run: PlanRun) -> dict[str, object]:
+def _township_seats(run: PlanRun) -> dict[str, Station]:
     """Each township's seat as the data set gives it: the centre or station in that township (a surveyed position
     first). Townships without one are left out (their seat is not in the data)."""
     ds = run.dataset
-    out: dict[str, object] = {}
+    out: dict[str, Station] = {}
     for place in sorted((ds.centre, *ds.stations), key=lambda p: p.coord_estimated):
         out.setdefault(place.township, place)
     return out
