@@ -100,11 +100,10 @@ def test_every_script_takes_the_search_options():
             assert option in shown, (script.name, option)
 
 
-@pytest.mark.parametrize("script", ["relay.py", "fleet_sweep.py"])
 @pytest.mark.parametrize(
-    ("bad", "message"),
-    [(["--seed", "x"], "--seed: 'x' is not a whole number"),
-     (["--time-limit", "-3"], "--time-limit -3: must be a positive number of seconds")],
+    ("script", "bad", "message"),
+    [("relay.py", ["--seed", "x"], "--seed: 'x' is not a whole number"),
+     ("fleet_sweep.py", ["--time-limit", "-3"], "--time-limit -3: must be a positive number of seconds")],
 )  # fmt: skip
 def test_scripts_refuse_bad_search_options_in_one_line(script, bad, message, tmp_path):
     proc = subprocess.run([sys.executable, str(SCENARIOS / script), *bad, "--out", str(tmp_path / "o")],
