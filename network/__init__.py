@@ -10,7 +10,8 @@ Public API (units in names and docstrings):
 - ``snap_points(graph, points)``: nearest road node of each point, with the snap distance (km).
 - ``route_geometry(graph, a, b)``: the shortest-path polyline (lon, lat) between two points, on either form.
 - ``estimated_matrix(points)``: the offline fallback (great-circle x circuity), labelled ``ESTIMATE_LABEL``.
-- ``edges_frame``, ``write_geodataframe``, ``write_matrix_csv``: GIS and CSV export; ``ATTRIBUTION`` for OSM data.
+- ``edges_frame``, ``write_geodataframe``, ``write_matrix_csv``: GIS and CSV export; ``main_roads``: the main roads
+  merged and simplified for a background map; ``ATTRIBUTION`` for OSM data.
 
 Imports only ``optimizer.errors`` and ``optimizer.files`` of the project (the bottom layer); the facility data sets
 (centre, stations, villages) belong to ``optimizer.planning.run``.
@@ -19,7 +20,7 @@ Imports only ``optimizer.errors`` and ``optimizer.files`` of the project (the bo
 from network import settings
 from network.arrays import RoadArrays
 from network.distance import ESTIMATE_LABEL, estimated_matrix, great_circle_km
-from network.gis import edges_frame, path_geometry, write_geodataframe, write_matrix_csv
+from network.gis import edges_frame, main_roads, path_geometry, write_geodataframe, write_matrix_csv
 from network.graph import ATTRIBUTION, download_graph, graph_from_osm_file, load_arrays, load_graph, save_graph
 from network.matrix import route_geometry, shortest_path_nodes, travel_matrix
 from network.region import county_arrays, county_matrix
@@ -39,6 +40,7 @@ __all__ = [
     "great_circle_km",
     "load_arrays",
     "load_graph",
+    "main_roads",
     "path_geometry",
     "route_geometry",
     "save_graph",

@@ -15,7 +15,8 @@ import numpy as np
 import osmnx as ox
 from shapely.geometry import LineString
 
-from network.arrays import HIGHWAY_CLASSES, RoadArrays
+from network import settings
+from network.arrays import HIGHWAY_CLASSES, RoadArrays, highway_codes
 from network.graph import ATTRIBUTION
 from optimizer.files import atomic_path
 
@@ -126,3 +127,41 @@ def write_matrix_csv(path: str | Path, ids: Sequence[str], matrix: np.ndarray, *
             writer.writerow([ids[i], *(f"{x:.3f}" for x in row)])
     os.replace(tmp, path)
     return path
+
+
+def main_roads(
+    graph: nx.MultiDiGraph | RoadArrays,
+    highways: frozenset[str] | None = None,
+    *,
+    tolerance_m: float = 50.0,
+) -> gpd.GeoDataFrame:
+    """The main roads of a network as few, light lines for a background map (WGS84): one row per road class and
+    ``ref``, both directions merged, simplified to ``tolerance_m`` metres (about; in degrees at 1e-5 per metre).
+
+    ``highways``: the OSM classes to keep (default ``settings.main_road_highways``). Columns ``highway``, ``ref``.
+    """
+    import shapely
+
+    wanted = settings.main_road_highways if highways is None else highways
+    codes = np.array([i for i, h in enumerate(HIGHWAY_CLASSES) if h in wanted], dtype=np.int8)
+    if isinstance(graph, RoadArrays):
+        index = np.flatnonzero(np.isin(graph.highway, codes))
+        lines, classes, refs = graph.edge_lines(index), graph.highway[index], graph.ref[index].astype(str)
+    else:
+        picked = [(u, v, d) for u, v, d in graph.edges(data=True) if highway_codes([d.get("highway")])[0] in codes]
+        lines = [d["geometry"] if "geometry" in d else LineString(
+                     [(graph.nodes[u]["x"], graph.nodes[u]["y"]), (graph.nodes[v]["x"], graph.nodes[v]["y"])])
+                 for u, v, d in picked]  # fmt: skip
+        classes = highway_codes([d.get("highway") for _, _, d in picked])
+        refs = np.array([str(d.get("ref") or "") for _, _, d in picked], dtype=object)
+    rows, geoms = [], []
+    names = np.array(HIGHWAY_CLASSES, dtype=object)
+    lines = np.asarray(lines, dtype=object)
+    for key in sorted({(int(c), r) for c, r in zip(classes, refs, strict=True)}):
+        mask = (np.asarray(classes) == key[0]) & (np.asarray(refs) == key[1])
+        merged = shapely.line_merge(shapely.union_all(lines[mask]))
+        rows.append({"highway": str(names[key[0]]), "ref": key[1]})
+        geoms.append(merged.simplify(tolerance_m * 1e-5))
+    out = gpd.GeoDataFrame(rows or {"highway": [], "ref": []}, geometry=geoms, crs="EPSG:4326")
+    out.attrs["attribution"] = ATTRIBUTION
+    return out

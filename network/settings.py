@@ -48,6 +48,10 @@ tracktype_speed_factor: dict[str, float] = {
 
 # OSM highway classes a delivery van may use. Everything else (footway, cycleway, path, steps, ...) is dropped.
 drivable_highways: frozenset[str] = frozenset(speed_kmh_by_highway)
+# The classes a map draws as its "main roads" background (expressways, national and provincial roads, county roads).
+main_road_highways: frozenset[str] = frozenset(
+    {"motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link"}
+)
 
 # Offline fallback when no OSM data is at hand: road km = great-circle km x circuity. 1.23 is the one measured
 # ratio in the Hangjin data (S215 Xini-Wulashan: 115 km by road against 93.6 km straight, data README).

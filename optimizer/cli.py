@@ -33,16 +33,22 @@ def _whole(value: int | None, option: str, minimum: int) -> int | None:
     return value
 
 
-def _scenario(args: argparse.Namespace, **extra):
-    """The ``--scenario`` file with the command line's ``--time-limit``, ``--seed``, ``--iterations`` (0: until the
-    time limit) and ``extra`` overrides, its search budget checked (one path for every planning command)."""
+def _check_search(args: argparse.Namespace) -> None:
+    """The command line's search budget (``search_options``): a positive time limit, iterations at least 0."""
+    _seconds(args.time_limit, "--time-limit")
+    _whole(args.iterations, "--iterations", 0)
+
+
+def _scenario(args: argparse.Namespace, base=None, **extra):
+    """The ``--scenario`` file (or ``base``, e.g. a sweep's case) with the command line's ``--time-limit``,
+    ``--seed``, ``--iterations`` (0: until the time limit) and ``extra`` overrides, its search budget checked (one
+    path for every planning command)."""
     from dataclasses import replace
 
     from optimizer.planning.scenario import check_solver, load_scenario
 
-    _seconds(args.time_limit, "--time-limit")
-    _whole(args.iterations, "--iterations", 0)
-    scenario = load_scenario(args.scenario)
+    _check_search(args)
+    scenario = load_scenario(args.scenario) if base is None else base
     overrides = dict(extra)
     if args.time_limit is not None:
         overrides["time_limit_s"] = args.time_limit
@@ -86,10 +92,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from optimizer.files import check_output_folder
     from optimizer.outputs import write_all
     from optimizer.outputs.labels import quality_note
+    from optimizer.outputs.pdf import available_cjk_font
     from optimizer.outputs.tables import key_figures
     from optimizer.planning.run import run_scenario
 
     check_output_folder(args.out)
+    available_cjk_font()  # a $RURALPOST_PDF_FONT naming no file is refused before the search, not after it
     scenario = _scenario(args, **({"graph": Path(args.graph)} if args.graph is not None else {}))
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
@@ -125,11 +133,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     check_output_folder(args.out)
     _whole(args.jobs, "--jobs", 1)
-    cases = load_sweep(args.file)
-    if args.router is not None:
-        from dataclasses import replace
-
-        cases = [replace(case, router=args.router) for case in cases]
+    _check_search(args)
+    cases = [_scenario(args, base=case) for case in load_sweep(args.file)]
     jobs = args.jobs or os.cpu_count() or 1
     print(f"ruralpost sweep: {len(cases)} cases from {args.file} on {min(jobs, len(cases))} processes")
     rows = run_sweep(cases, jobs=jobs, out=args.out)
@@ -296,7 +301,8 @@ PLAN_OUTPUTS = """outputs (in --out, written together: a failed run leaves the e
   plan.json         the whole plan, the scenario as resolved, key figures, data-quality flags
   summary.md        key figures, monthly cost, per-village table (Chinese, English, pinyin)
   plan.xlsx         workbook: 汇总 summary, 路线 routes, 村 villages, one printable sheet per vehicle-day
-  route_sheets.pdf  one A4 page per vehicle-day for the drivers (needs a Chinese font: fonts-wqy-microhei)
+  route_sheets.pdf  one A4 page per vehicle-day for the drivers (needs a Chinese font, fonts-wqy-microhei;
+                    without one it is skipped with a warning)
   sheets/           the same route sheets as HTML
   map.html          interactive map, works offline
   plan.gpkg         GeoPackage: layers depots, villages, runs (and roads_used with --graph)
@@ -314,12 +320,49 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def _whole_number(text: str) -> int:
+    """argparse type: a whole number, with a message saying so."""
+    import argparse
+
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _number(text: str) -> float:
+    """argparse type: a number (range checked later, with the option's rule), with a message saying so."""
+    import argparse
+
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+
+
+def search_options(p: argparse.ArgumentParser, per: str = "", iterations: int | None = None) -> None:
+    """The search budget options every planning command shares (``plan``, ``sweep``, ``codistribution``,
+    ``region`` and the scripts in ``scenarios/``): ``--time-limit`` (seconds), ``--seed``, ``--iterations``;
+    ``per`` says what each applies to (e.g. " per county"), ``iterations`` a default of the command's own."""
+    p.add_argument("--time-limit", type=_number, metavar="SECONDS",
+                   help=f"search time cap{per} in seconds, above 0 (default: the scenario's, 120)")  # fmt: skip
+    p.add_argument("--seed", type=_whole_number, help=f"random seed{per} (default: the scenario's, 0)")
+    shown = f"default {iterations}" if iterations is not None else "default: the scenario's, 40"
+    p.add_argument("--iterations", type=_whole_number, default=iterations,
+                   help=f"search iterations{per} ({shown}); 0 = until the time limit")  # fmt: skip
+
+
 def parser() -> argparse.ArgumentParser:
     import argparse
 
-    top = argparse.ArgumentParser(
-        prog="ruralpost", description="Rural parcel-delivery route planner (OpenStreetMap + periodic VRP)."
-    )
+    class _Parser(argparse.ArgumentParser):
+        """argparse with the command's one-line errors: ``ruralpost: error: ...`` (exit 2), no usage block."""
+
+        def error(self, message: str):
+            command = self.prog.removeprefix("ruralpost").strip()
+            raise InputError(f"{command + ': ' if command else ''}{message} (see {self.prog} --help)")
+
+    top = _Parser(prog="ruralpost", description="Rural parcel-delivery route planner (OpenStreetMap + periodic VRP).")
     top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     top.add_argument("-v", "--verbose", action="store_true", help="log the search (default: warnings only)")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -332,10 +375,7 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
-    p.add_argument("--time-limit", type=float, help="search time cap in seconds (default: the scenario's, 120)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
-    p.add_argument("--iterations", type=int,
-                   help="search iterations (default: the scenario's, 40); 0 = until the time limit")  # fmt: skip
+    search_options(p)
     p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances "
                    "(default: estimated distances, great-circle km x 1.23 at 55 km/h)")  # fmt: skip
     _add_router(p)
@@ -344,7 +384,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sweep", help="run a family of scenarios in parallel and compare them in one table")
     p.add_argument("file", help="sweep TOML file (a scenario with a [sweep] table)")
     p.add_argument("--out", default="out/sweep", help="output folder (default: out/sweep)")
-    p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
+    p.add_argument("--jobs", type=_whole_number, help="parallel processes (default: the machine's cores)")
+    search_options(p, " per case")
     _add_router(p)
     p.set_defaults(func=cmd_sweep)
 
@@ -356,17 +397,16 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
     p.add_argument("--out", default="out/codistribution", help="output folder (default: out/codistribution)")
-    p.add_argument("--time-limit", type=float, help="search time cap per plan in seconds (default: the scenario's)")
-    p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
-    p.add_argument("--iterations", type=int, help="search iterations per plan (default: the scenario's, 40)")
-    p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
+    search_options(p, " per plan")
+    p.add_argument("--jobs", type=_whole_number, help="parallel processes (default: the machine's cores)")
     _add_router(p)
     p.set_defaults(func=cmd_codistribution)
 
     p = sub.add_parser(
         "region", help="plan every county of a region data set (local pool or Dask cluster), resumable",
         description="Plan every county of a region folder (counties.csv and one data folder per county code) with "
-        "one scenario; write region.csv, region.md, region_map.html and counties/<code>/.",
+        "one scenario; write region.csv, region.md, region_map.html and counties/<code>/. Each county's seed "
+        "derives from --seed and its code.",
     )  # fmt: skip
     p.add_argument("data", nargs="?", help="region folder (default: the Inner Mongolia data set that ships)")
     p.add_argument("--out", default="out/region", help="output folder (default: out/region)")
@@ -374,10 +414,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--counties", help="comma-separated county codes (default: all)")
     p.add_argument("--scheduler", help="'local' (a Dask LocalCluster) or a Dask scheduler address tcp://HOST:PORT "
                    "(default: a local process pool)")  # fmt: skip
-    p.add_argument("--jobs", type=int, help="processes or Dask workers started here (default: the machine's cores)")
-    p.add_argument("--time-limit", type=float, help="search time cap per county in seconds (default: the scenario's)")
-    p.add_argument("--iterations", type=int, default=10, help="search iterations per county (default 10)")
-    p.add_argument("--seed", type=int, help="run seed; each county's seed derives from it and its code (default 0)")
+    p.add_argument("--jobs", type=_whole_number,
+                   help="processes or Dask workers started here (default: the machine's cores)")  # fmt: skip
+    search_options(p, " per county", iterations=10)
     p.add_argument("--resume", action="store_true", help="run only the counties missing in region.progress.jsonl")
     _add_router(p)
     p.set_defaults(func=cmd_region)

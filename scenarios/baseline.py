@@ -1,4 +1,8 @@
-"""Plan scenarios/baseline.toml: `python scenarios/baseline.py [options of 'ruralpost plan', e.g. --out DIR]`."""
+"""Plan scenarios/baseline.toml: `python scenarios/baseline.py [OPTIONS]`.
+
+OPTIONS are those of `ruralpost plan` (the same parser): --out DIR, --time-limit SECONDS, --seed N, --iterations N,
+--graph FILE.
+"""
 
 import sys
 from pathlib import Path

@@ -1,4 +1,8 @@
-"""Run the sweep scenarios/fleet_sweep.toml: `python scenarios/fleet_sweep.py [--out DIR] [--jobs N]`."""
+"""Run the sweep scenarios/fleet_sweep.toml: `python scenarios/fleet_sweep.py [OPTIONS]`.
+
+OPTIONS are those of `ruralpost sweep` (the same parser): --out DIR, --jobs N, --time-limit SECONDS, --seed N,
+--iterations N.
+"""
 
 import sys
 from pathlib import Path

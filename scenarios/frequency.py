@@ -1,4 +1,8 @@
-"""Run the sweep scenarios/frequency.toml: `python scenarios/frequency.py [--out DIR] [--jobs N]`."""
+"""Run the sweep scenarios/frequency.toml: `python scenarios/frequency.py [OPTIONS]`.
+
+OPTIONS are those of `ruralpost sweep` (the same parser): --out DIR, --jobs N, --time-limit SECONDS, --seed N,
+--iterations N.
+"""
 
 import sys
 from pathlib import Path

@@ -1,4 +1,8 @@
-"""Plan scenarios/peak_season.toml: `python scenarios/peak_season.py [options of 'ruralpost plan', e.g. --out DIR]`."""
+"""Plan scenarios/peak_season.toml: `python scenarios/peak_season.py [OPTIONS]`.
+
+OPTIONS are those of `ruralpost plan` (the same parser): --out DIR, --time-limit SECONDS, --seed N, --iterations N,
+--graph FILE.
+"""
 
 import sys
 from pathlib import Path

@@ -1,4 +1,7 @@
-"""Plan scenarios/road_closure.toml on an OSM graph: `python scenarios/road_closure.py --graph FILE [--out DIR]`."""
+"""Plan scenarios/road_closure.toml on an OSM graph: `python scenarios/road_closure.py --graph FILE [OPTIONS]`.
+
+OPTIONS are those of `ruralpost plan` (the same parser): --out DIR, --time-limit SECONDS, --seed N, --iterations N.
+"""
 
 import sys
 from pathlib import Path

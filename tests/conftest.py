@@ -14,6 +14,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RURALPOST_SHARED", REPO.parent / "shared"))
 OSM_SAMPLES = SHARED / "data" / "osm-samples"
 HANGJIN = REPO / "optimizer" / "data" / "hangjin"
+# Files the tests keep for a person to look at (map and PDF screenshots): $RURALPOST_ARTIFACTS, else tests/artifacts/
+# in the checkout (gitignored); the same names on every run, so the latest run's are there.
+ARTIFACTS = Path(os.environ.get("RURALPOST_ARTIFACTS") or REPO / "tests" / "artifacts")
 
 
 @pytest.fixture(autouse=True)

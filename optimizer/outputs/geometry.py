@@ -12,7 +12,10 @@ import network
 from optimizer.outputs.tables import all_runs
 from optimizer.planning.run import PlanRun
 
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]
+# Run colours, well apart from each other and from the map's greys (boundary, roads) and black (the trunk): the runs
+# of one day get them in order, so no two runs of a day share a colour (up to ten vans a day).
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79"]
+TRUNK_COLOUR = "#222222"  # the relay's trunk runs: one dark colour, drawn wider
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class RunLine:
 
 
 def run_lines(run: PlanRun) -> list[RunLine]:
-    """One ``RunLine`` per run, in (day, vehicle) order."""
+    """One ``RunLine`` per run, in ``all_runs`` order (day by day); on an OSM graph along the roads (``network``
+    shortest paths between the snapped stops), else straight between the stops."""
     places = {p.id: p for p in (run.dataset.centre, *run.dataset.stations, *run.dataset.villages)}
     snap = None
     if run.graph is not None:
@@ -38,7 +42,8 @@ def run_lines(run: PlanRun) -> list[RunLine]:
         snap = dict(zip(ids, network.snap_points(run.graph, [(places[i].lat, places[i].lon) for i in ids]).node,
                         strict=True))  # fmt: skip
     out = []
-    for k, record in enumerate(all_runs(run)):
+    on_day: dict[int, int] = {}  # van runs so far on each day, for their colours
+    for record in all_runs(run):
         problem, route = record.problem, record.route
         depot = problem.depot(problem.vehicle_types[route.vehicle_type].depot).id
         stops = [depot, *(problem.clients[c].id for c in route.clients), depot]
@@ -53,7 +58,12 @@ def run_lines(run: PlanRun) -> list[RunLine]:
                     coords += [(lat, lon) for lon, lat in line.coords]
         else:
             coords = [(places[s].lat, places[s].lon) for s in stops]
+        if record.kind == "trunk":
+            colour = TRUNK_COLOUR
+        else:
+            k = on_day[route.day] = on_day.get(route.day, -1) + 1
+            colour = PALETTE[k % len(PALETTE)]
         out.append(RunLine(
-            route.day, record.label, PALETTE[k % len(PALETTE)], tuple(stops), tuple(coords), tuple(edges), record.kind,
+            route.day, record.label, colour, tuple(stops), tuple(coords), tuple(edges), record.kind,
         ))  # fmt: skip
     return out

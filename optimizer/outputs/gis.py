@@ -16,6 +16,7 @@ from optimizer.model import plan_loads
 from optimizer.outputs.geometry import RunLine
 from optimizer.outputs.labels import DAY_ZH, attribution, quality_note
 from optimizer.outputs.names import display_names
+from optimizer.planning.coords import wgs84_to
 from optimizer.planning.run import PlanRun
 
 
@@ -107,6 +108,8 @@ def plan_layers(run: PlanRun, lines: Sequence[RunLine]) -> dict[str, gpd.GeoData
             "parcels_down_per_week": sum(loads[(k, d)][0] for d in days) if k is not None else 0,
             "parcels_up_per_week": sum(loads[(k, d)][1] for d in days) if k is not None else 0,
             "position_estimated": v.coord_estimated, "volume_estimated": v.volume_estimated,
+            **dict(zip(("lat_gcj02", "lon_gcj02"), (round(x, 6) for x in wgs84_to(v.lat, v.lon, "gcj02")),
+                       strict=True)),
         })  # fmt: skip
     villages = gpd.GeoDataFrame(rows, geometry=[Point(v.lon, v.lat) for v in ds.villages], crs="EPSG:4326")
     sheets = run_sheets(run)

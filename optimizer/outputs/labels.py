@@ -30,8 +30,16 @@ def quality_note(run: PlanRun) -> str:
     """One line saying which inputs are estimates (empty when none are)."""
     flags = run.quality_flags()
     parts = []
-    if flags["estimated_coordinates"]:
-        parts.append(f"{flags['estimated_coordinates']} estimated positions")
+    villages, est = flags["villages"], flags["estimated_village_positions"]
+    if est:
+        parts.append(
+            f"{est} of {villages} village positions estimated ({villages - est} found; "
+            f"{flags['estimated_service_point_positions']} of the {flags['service_points']} service points)"
+        )
+    if flags["estimated_depot_positions"]:
+        parts.append(
+            f"{flags['estimated_depot_positions']} of {flags['depots']} centre and station positions estimated"
+        )
     if flags["estimated_volumes"]:
         parts.append(f"{flags['estimated_volumes']} estimated parcel volumes")
     if flags["estimated_road_distances"]:
@@ -43,8 +51,14 @@ def quality_note_zh(run: PlanRun) -> str:
     """``quality_note`` in Chinese (empty when no input is an estimate)."""
     flags = run.quality_flags()
     parts = []
-    if flags["estimated_coordinates"]:
-        parts.append(f"{flags['estimated_coordinates']} 个位置为估算")
+    villages, est = flags["villages"], flags["estimated_village_positions"]
+    if est:
+        parts.append(
+            f"{villages} 个村中 {est} 个位置为估算（{villages - est} 个已核实；服务点 "
+            f"{flags['service_points']} 个中 {flags['estimated_service_point_positions']} 个）"
+        )
+    if flags["estimated_depot_positions"]:
+        parts.append(f"中心与站点 {flags['depots']} 个中 {flags['estimated_depot_positions']} 个位置为估算")
     if flags["estimated_volumes"]:
         parts.append(f"{flags['estimated_volumes']} 个村的件量为估算")
     if flags["estimated_road_distances"]:

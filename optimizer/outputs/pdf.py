@@ -3,7 +3,8 @@
 The font is not shipped with the package: ``find_cjk_font`` takes ``RURALPOST_PDF_FONT`` if set, else asks
 fontconfig (``fc-list :lang=zh-cn``) and then looks in the usual folders. On Debian and Ubuntu the font is
 ``fonts-wqy-microhei`` (WenQuanYi Micro Hei, Apache 2.0 / GPLv3; ``.ci/run`` installs it); Noto Sans CJK SC,
-SimHei or Microsoft YaHei work elsewhere. Without one, ``ruralpost plan`` stops and says what to install.
+SimHei or Microsoft YaHei work elsewhere. Without one, ``ruralpost plan`` writes every other output, skips the PDF
+with one warning naming the package (``NO_FONT``) and records the skip in ``plan.json`` (``skipped_outputs``).
 """
 
 from __future__ import annotations
@@ -38,10 +39,21 @@ _PREFERRED = ("wqy-microhei", "wqy-zenhei", "uming", "droidsansfallback", "simhe
 COLUMN_MM = (8, 14, 50, 32, 26, 30, 12, 12, 14, 16, 63)
 
 
+NO_FONT = (
+    "no Chinese font for the PDF route sheets: install one (Debian/Ubuntu: apt-get install fonts-wqy-microhei) "
+    f"or set {FONT_ENV} to a .ttf/.ttc file"
+)
+
+
+class NoFontError(RuralpostError):
+    """The machine has no font with Chinese glyphs (and ``$RURALPOST_PDF_FONT`` is not set)."""
+
+
 def find_cjk_font() -> Path:
     """A font file with Chinese glyphs: ``$RURALPOST_PDF_FONT``, else fontconfig's, else a known path.
 
-    Raises ``RuralpostError`` naming the package to install when there is none.
+    Raises ``RuralpostError`` when ``$RURALPOST_PDF_FONT`` names no file, ``NoFontError`` (naming the package to
+    install) when there is no font at all.
     """
     if os.environ.get(FONT_ENV):
         path = Path(os.environ[FONT_ENV])
@@ -66,11 +78,17 @@ def find_cjk_font() -> Path:
         return next((k for k, key in enumerate(_PREFERRED) if key.replace("-", "") in name), len(_PREFERRED))
 
     if not candidates:
-        raise RuralpostError(
-            "no Chinese font for the PDF route sheets: install one (Debian/Ubuntu: apt-get install "
-            f"fonts-wqy-microhei) or set {FONT_ENV} to a .ttf/.ttc file"
-        )
+        raise NoFontError(NO_FONT)
     return min(candidates, key=rank)
+
+
+def available_cjk_font() -> Path | None:
+    """``find_cjk_font``'s font, or None when the machine has none (a ``$RURALPOST_PDF_FONT`` that names no file
+    is still an error: the planner asked for that file)."""
+    try:
+        return find_cjk_font()
+    except NoFontError:
+        return None
 
 
 class _SheetPDF(FPDF):
@@ -98,7 +116,7 @@ def _page(pdf: _SheetPDF, run: PlanRun, sheet: RunSheet, banner: tuple[str, str]
     pdf.set_text_color(170, 0, 0)
     for line in banner:
         if line:
-            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(1)
     totals = sheet.totals()
@@ -137,8 +155,8 @@ def sheets_pdf(run: PlanRun, sheets: list[RunSheet] | None = None, font: Path | 
     return pdf
 
 
-def write_sheets_pdf(run: PlanRun, path: Path) -> None:
+def write_sheets_pdf(run: PlanRun, path: Path, font: Path | None = None) -> None:
     """``route_sheets.pdf``: every vehicle-day's route sheet, one page each (longer runs continue overleaf)."""
     tmp = atomic_path(path)
-    sheets_pdf(run).output(str(tmp))
+    sheets_pdf(run, font=font).output(str(tmp))
     os.replace(tmp, path)

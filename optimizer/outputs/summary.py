@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from optimizer.outputs.labels import DAY_ZH, WEEKDAY_NAMES, quality_note
+from optimizer.outputs.labels import DAY_ZH, WEEKDAY_NAMES, quality_note, quality_note_zh
 from optimizer.outputs.names import display_names
 from optimizer.outputs.tables import plan_document
 from optimizer.planning.run import PlanRun
 
 
-def summary_markdown(run: PlanRun) -> str:
-    """Planner's summary in Chinese with pinyin: key figures and one row per village."""
+def summary_markdown(run: PlanRun, skipped: dict[str, str] | None = None) -> str:
+    """Planner's summary in Chinese with pinyin: key figures and one row per village; ``skipped``: outputs left out
+    of this set (file → why), said at the top."""
     doc = plan_document(run)
     k = doc["key_figures"]
     lines = [f"# 配送计划 Delivery plan — {run.scenario.name}", ""]
+    for name, why in (skipped or {}).items():
+        lines += [f"> **未生成 NOT WRITTEN: `{name}`** — {why}", ""]
     note = quality_note(run)
     if note:
-        lines += [f"> **估算数据 / {note}**", ""]
+        lines += [f"> **{quality_note_zh(run)}**", ">", f"> **{note}**", ""]
     if not k["feasible"]:
         lines += ["> **计划不可行 / PLAN NOT FEASIBLE**: " + "; ".join(run.check.violations[:5]), ""]
     fleet = ", ".join(f"{name} {n}" for name, n in k["fleet_by_type"].items())
@@ -107,7 +110,7 @@ def _monthly(cost: dict) -> list[str]:
 def _relay(relay: dict | None) -> list[str]:
     if relay is None:
         return []
-    rule = ("站点车辆等待干线到达，当日配送" if relay["station_hold_days"] == 0 else "包裹在站点过夜，次日配送")
+    rule = "站点车辆等待干线到达，当日配送" if relay["station_hold_days"] == 0 else "包裹在站点过夜，次日配送"
     days = "、".join(f"{DAY_ZH[d]}" for d in relay["trunk_days"])
     return ["## 干线与站点衔接 Trunk and stations", "",
             f"干线 {relay['trunk_departs']} 从共配中心出发（{days}），{rule}。 The trunk leaves the centre at "
@@ -135,9 +138,12 @@ def _town_seats(run: PlanRun, seats: list[dict]) -> list[str]:
     shown = display_names(run)
     names = {v.id: shown[v.id].display for v in run.dataset.villages}
     places = {p.id: p.name for p in (run.dataset.centre, *run.dataset.stations)}
-    lines = ["## 镇区村（柜台服务） Town-seat villages, served at the counter", "",
-             "| 服务地点 served at | 村 villages | 每周件数（下行/上行） parcels a week (down/up) |",
-             "| --- | --- | --- |"]
+    lines = [
+        "## 镇区村（柜台服务） Town-seat villages, served at the counter",
+        "",
+        "| 服务地点 served at | 村 villages | 每周件数（下行/上行） parcels a week (down/up) |",
+        "| --- | --- | --- |",
+    ]
     for s in seats:
         villages = "、".join(names.get(v, v) for v in s["villages"])
         lines.append(f"| {places.get(s['served_at'], s['served_at'])} | {villages} | "

@@ -1,7 +1,8 @@
 """``plan.xlsx``: the plan as an Excel workbook, the way county planners work with it (openpyxl).
 
 Sheets: 汇总 (key figures and the monthly cost, as in ``plan.json``), 路线 (the ``routes.csv`` columns, numbers as
-numbers, with display name and township after them), 村 (each village's visits a week, days and parcels) and one
+numbers, with display name and township after them), 村 (each village's visits a week, days and parcels, and its
+position in WGS84 and in GCJ-02 for checking it on Amap) and one
 sheet per vehicle-day laid out to print on one A4 page (the route sheet). Header rows are frozen; labels are in
 Chinese with English beside, names with pinyin.
 """
@@ -20,6 +21,7 @@ from optimizer.outputs.labels import DAY_ZH, WEEKDAY_NAMES, attribution
 from optimizer.outputs.names import display_names
 from optimizer.outputs.sheets import SHEET_COLUMNS, RunSheet, estimate_banner, run_sheets, sheet_cells
 from optimizer.outputs.tables import ROUTE_COLUMNS, plan_document, route_rows
+from optimizer.planning.coords import wgs84_to
 from optimizer.planning.run import PlanRun
 
 # routes.csv columns in Chinese (the second header row keeps the csv names, so a formula or a script finds them)
@@ -130,12 +132,22 @@ def _routes_sheet(ws: Worksheet, run: PlanRun) -> None:
     _fit_columns(ws, most=30)
 
 
+def _positions(place) -> list[float | None]:
+    """lat, lon in WGS84 and in GCJ-02 (Amap's, to check a position there), degrees to 6 decimals (about 0.1 m)."""
+    if place is None:
+        return [None] * 4
+    lat, lon = wgs84_to(place.lat, place.lon, "gcj02")
+    return [round(place.lat, 6), round(place.lon, 6), round(lat, 6), round(lon, 6)]
+
+
 def _villages_sheet(ws: Worksheet, run: PlanRun, doc: dict) -> None:
     names = display_names(run)
     cols = [("编号", "id"), ("简称", "display_name"), ("全称", "name"), ("拼音", "name_pinyin"), ("苏木镇", "township"),
             ("类别", "kind"), ("每周次数", "visits_per_week"), ("配送日", "days"), ("出发点", "depot"),
             ("每周送件", "parcels_down_per_week"), ("每周收件", "parcels_up_per_week"),
-            ("每次件数（送/收）", "parcels_per_visit"), ("位置为估算", "coord_estimated")]  # fmt: skip
+            ("每次件数（送/收）", "parcels_per_visit"), ("位置为估算", "coord_estimated"),
+            ("纬度 WGS84", "lat"), ("经度 WGS84", "lon"),
+            ("纬度（高德 GCJ-02）", "lat_gcj02"), ("经度（高德 GCJ-02）", "lon_gcj02")]  # fmt: skip
     _header(ws, 1, [zh for zh, _ in cols])
     _header(ws, 2, [en for _, en in cols])
     ws.freeze_panes = "C3"
@@ -150,7 +162,7 @@ def _villages_sheet(ws: Worksheet, run: PlanRun, doc: dict) -> None:
             "、".join(f"{DAY_ZH[d]} {WEEKDAY_NAMES[d]}" for d in v["days"]), v["depot"],
             sum(p["delivered"] for p in visits), sum(p["picked_up"] for p in visits),
             ", ".join(f"{p['delivered']}/{p['picked_up']}" for p in visits),
-            int(bool(place and place.coord_estimated)),
+            int(bool(place and place.coord_estimated)), *_positions(place),
         ])  # fmt: skip
     ws.auto_filter.ref = f"A2:{get_column_letter(ws.max_column)}{ws.max_row}"
     _fit_columns(ws, most=36)

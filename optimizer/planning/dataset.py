@@ -126,13 +126,24 @@ class DataSet:
         raise KeyError(f"unknown place id {place_id!r} in {self.folder}")
 
     def quality_flags(self) -> dict[str, Any]:
-        """Which inputs are estimates: counts of estimated coordinates and volumes among the service points."""
+        """Which inputs are estimates, counted from the rows' status columns.
+
+        ``estimated_coordinates``: service points and depots (centre, stations) with an estimated position (the
+        positions a plan routes between); ``villages``/``estimated_village_positions``: over every village of
+        ``villages.csv``, town seats included (the count the data set's README gives); ``depots``/
+        ``estimated_depot_positions``: the centre and stations; ``estimated_volumes``: among the service points.
+        """
         sp = self.service_points
+        depots = (self.centre, *self.stations)
         return {
-            "estimated_coordinates": sum(v.coord_estimated for v in sp)
-            + sum(s.coord_estimated for s in (self.centre, *self.stations)),
+            "estimated_coordinates": sum(v.coord_estimated for v in sp) + sum(s.coord_estimated for s in depots),
             "estimated_volumes": sum(v.volume_estimated for v in sp),
             "service_points": len(sp),
+            "estimated_service_point_positions": sum(v.coord_estimated for v in sp),
+            "villages": len(self.villages),
+            "estimated_village_positions": sum(v.coord_estimated for v in self.villages),
+            "depots": len(depots),
+            "estimated_depot_positions": sum(s.coord_estimated for s in depots),
         }
 
 

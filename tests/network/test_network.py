@@ -229,3 +229,22 @@ def test_array_form_keeps_speeds_surface_and_tracktype(toy_osm, tmp_path):
     xml = tmp_path / "toy.xml"
     xml.write_bytes(toy_osm.read_bytes())
     assert network.load_arrays(xml).n_edges == roads.n_edges
+
+
+@pytest.mark.parametrize("form", ["graph", "arrays"])
+def test_main_roads_keep_the_main_classes_merged(hangjin_grid_osm, form):
+    """On the grid only the S215 column is a primary road: one merged line along its whole length, either form."""
+    from tests.conftest import GRID
+
+    roads = (network.load_graph if form == "graph" else network.load_arrays)(hangjin_grid_osm)
+    frame = network.main_roads(roads)
+    assert list(frame["highway"]) == ["primary"] and list(frame["ref"]) == ["S215"]
+    line = frame.geometry.iloc[0]
+    assert line.geom_type == "LineString"  # both directions and every edge merged into one line
+    lon = GRID["lon0"] + GRID["s215_col"] * GRID["step"]
+    (x0, y0, x1, y1) = line.bounds
+    assert abs(x0 - lon) < 1e-9 and abs(x1 - lon) < 1e-9
+    assert abs(y0 - GRID["lat0"]) < 1e-9 and abs(y1 - (GRID["lat0"] + (GRID["rows"] - 1) * GRID["step"])) < 1e-9
+    assert len(line.coords) == 2  # a straight road simplifies to its two ends
+    every = network.main_roads(roads, frozenset({"primary", "tertiary"}))
+    assert sorted(every["highway"]) == ["primary", "tertiary"]

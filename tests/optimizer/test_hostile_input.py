@@ -312,10 +312,16 @@ def test_unusable_out_is_found_before_any_work(tmp_path, capsys, command):
         (["cvrp", str(CVRP), "--time-limit", "-1"], "--time-limit -1"),
         (["cvrp", str(CVRP), "--time-limit", "nan"], "--time-limit nan"),
         (["sweep", "x.toml", "--jobs", "0"], "--jobs 0: must be at least 1"),
+        (["sweep", "x.toml", "--time-limit", "0"], "--time-limit 0: must be a positive number of seconds"),
+        (["sweep", "x.toml", "--time-limit", "soon"], "--time-limit: 'soon' is not a number of seconds"),
+        (["sweep", "x.toml", "--seed", "1.5"], "--seed: '1.5' is not a whole number"),
+        (["sweep", "x.toml", "--iterations", "-1"], "--iterations -1: must be at least 0"),
+        (["plan", "--seed", "x"], "plan: argument --seed: 'x' is not a whole number"),
+        (["codistribution", "--iterations", "many"], "--iterations: 'many' is not a whole number"),
     ],
 )
 def test_bad_command_line_numbers(tmp_path, capsys, argv, message):
-    out = ["--out", str(tmp_path / "o")] if argv[0] in ("plan", "sweep") else []
+    out = ["--out", str(tmp_path / "o")] if argv[0] in ("plan", "sweep", "codistribution") else []
     _fails(capsys, [*argv, *out], message)
 
 

@@ -7,6 +7,7 @@ import json
 from openpyxl import load_workbook
 
 from optimizer.outputs.tables import ROUTE_COLUMNS
+from optimizer.planning import load_dataset
 from tests.optimizer.outputs.conftest import read_routes
 
 
@@ -53,3 +54,29 @@ def test_workbook_has_the_figures_of_routes_csv_and_plan_json(hangjin_out):
     delivered = sum(int(r["delivered"]) for r in routes if (r["day"], r["vehicle"]) == (day, vehicle))
     total_row = next(row for row in first.iter_rows(values_only=True) if row[0] == "合计 total")
     assert total_row[6] == delivered
+
+
+def test_village_sheet_gives_amap_positions(hangjin_out):
+    """The 村 sheet's GCJ-02 columns put 朝凯村 (the one village found on Amap) on Amap's own point, which the data
+    set's sources keep raw: 107.140851, 40.352939."""
+    ws = load_workbook(hangjin_out / "plan.xlsx")["村"]
+    header = [c.value for c in ws[2]]
+    assert header[-4:] == ["lat", "lon", "lat_gcj02", "lon_gcj02"]
+    rows = {r[0]: dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=3, values_only=True)}
+    chaokai = rows["150625101203"]
+    assert abs(chaokai["lon_gcj02"] - 107.140851) < 2e-5 and abs(chaokai["lat_gcj02"] - 40.352939) < 2e-5
+    assert (chaokai["lat"], chaokai["lon"]) == (40.351733, 107.135491)  # villages.csv, WGS84
+    ds = load_dataset()
+    for place in (*ds.stations, *ds.service_points):
+        if place.id in rows:  # every point is shifted by the offset Amap applies there: a few hundred metres
+            row = rows[place.id]
+            assert (row["lat"], row["lon"]) == (round(place.lat, 6), round(place.lon, 6))
+            assert 0.002 < abs(row["lon_gcj02"] - row["lon"]) < 0.01
+
+
+def test_geopackage_villages_carry_amap_positions(hangjin_out):
+    import geopandas as gpd
+
+    villages = gpd.read_file(hangjin_out / "plan.gpkg", layer="villages").set_index("id")
+    assert abs(villages.loc["150625101203", "lon_gcj02"] - 107.140851) < 2e-5
+    assert abs(villages.loc["150625101203", "lat_gcj02"] - 40.352939) < 2e-5

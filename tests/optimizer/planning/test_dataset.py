@@ -19,7 +19,7 @@ def test_hangjin_loads_with_flags():
     assert len(ds.villages) == 76
     assert len(ds.service_points) == 61
     assert sum(v.in_town_seat for v in ds.villages) == 15
-    # the flags follow the file row by row (the data README says 3 positions were found; the file has 1)
+    # the flags follow the file row by row
     with open(HANGJIN / "villages.csv", encoding="utf-8") as fh:
         raw = {r["id"]: r for r in csv.DictReader(fh)}
     assert all(v.coord_estimated == (raw[v.id]["coord_status"] == "estimate") for v in ds.villages)
@@ -27,8 +27,30 @@ def test_hangjin_loads_with_flags():
     assert all(v.volume_estimated for v in ds.villages)
     flags = ds.quality_flags()
     assert flags["estimated_volumes"] == 61
+    estimated = sum(r["coord_status"] == "estimate" for r in raw.values())
+    assert flags["villages"] == len(raw) and flags["estimated_village_positions"] == estimated
+    served = [r for r in raw.values() if r["service_point"] == "1"]
+    assert flags["estimated_service_point_positions"] == sum(r["coord_status"] == "estimate" for r in served)
+    assert flags["depots"] == 7 and flags["estimated_depot_positions"] == 2  # the centre's yard and Taran Gaole
+    assert flags["estimated_coordinates"] == flags["estimated_service_point_positions"] + 2
     assert ds.place("S1").name == "独贵塔拉镇综合服务站"
     assert ds.boundary is not None and ds.boundary.area > 1.0
+
+
+def test_data_readme_counts_agree_with_villages_csv():
+    """The data set's README gives the found and estimated village positions; the file must say the same."""
+    import re
+
+    text = (HANGJIN / "README.md").read_text(encoding="utf-8")
+    with open(HANGJIN / "villages.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    found = int(re.search(r"(\d+) village coordinates? \(`coord_status=found`", text).group(1))
+    estimated = int(re.search(r"(\d+) coordinates \(`coord_status=estimate`", text).group(1))
+    assert (found, estimated) == (
+        sum(r["coord_status"] == "found" for r in rows),
+        sum(r["coord_status"] == "estimate" for r in rows),
+    )
+    assert re.search(rf"\| `villages.csv` \| {len(rows)} \|", text)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -83,3 +84,47 @@ def test_scenario_script_runs(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "routes.csv").is_file() and (tmp_path / "map.html").is_file()
+
+
+SCRIPTS = sorted(SCENARIOS.glob("*.py"))
+
+
+def test_every_script_takes_the_search_options():
+    """The scripts go through the command's parser (``cli.search_options``): the same options as ``ruralpost plan``
+    or ``sweep``, checked the same way."""
+    assert {p.stem for p in SCRIPTS} >= {"baseline", "relay", "fleet_sweep", "frequency", "peak_season"}
+    for script in SCRIPTS:
+        shown = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True,
+                               check=True).stdout  # fmt: skip
+        for option in ("--time-limit", "--seed", "--iterations", "--out"):
+            assert option in shown, (script.name, option)
+
+
+@pytest.mark.parametrize(
+    ("script", "bad", "message"),
+    [("relay.py", ["--seed", "x"], "--seed: 'x' is not a whole number"),
+     ("fleet_sweep.py", ["--time-limit", "-3"], "--time-limit -3: must be a positive number of seconds")],
+)  # fmt: skip
+def test_scripts_refuse_bad_search_options_in_one_line(script, bad, message, tmp_path):
+    proc = subprocess.run([sys.executable, str(SCENARIOS / script), *bad, "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True)  # fmt: skip
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1 and message in lines[0], proc.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_sweep_search_options_reach_every_case(tmp_path):
+    from optimizer.cli import main
+    from tests.optimizer.outputs.conftest import small_scenario
+
+    base = small_scenario(tmp_path).read_text(encoding="utf-8")
+    sweep = tmp_path / "s.toml"
+    sweep.write_text(base + '[sweep]\n"policy.visits_per_week" = [1, 2]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["sweep", str(sweep), "--out", str(out), "--jobs", "1", "--iterations", "1", "--seed", "7"]
+    assert main([*argv, "--time-limit", "45"]) == 0
+    cases = sorted(p for p in (out / "cases").iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert [c.name for c in cases] == ["policy.visits_per_week=1", "policy.visits_per_week=2"]
+    for case in cases:
+        solver = json.loads((case / "plan.json").read_text(encoding="utf-8"))["scenario"]
+        assert (solver["seed"], solver["iterations"], solver["time_limit_s"]) == (7, 1, 45.0)
