@@ -3,8 +3,9 @@ on a local process pool or a Dask cluster (``executors``), resumable, with one t
 
 A region folder holds ``counties.csv`` (``code``, ``name``, ``prefecture``, ``villages``, ``service_points``, ...)
 and one data folder per county code in the Hangjin schema. The scenario is applied to each county with one stated
-rule (``scale_fleet``): each vehicle type's ``count`` is set for the county's service points as the scenario's count
-is for Hangjin's 61 (at least 1); policy and costs are as the scenario says. Each task's seed is derived from the
+rule (``scale_fleet``): each vehicle type's ``count`` is the scenario's (set for Hangjin) times the larger of the
+county's service points over Hangjin's 61 and its parcels down a week over Hangjin's (at least 1); policy and costs
+are as the scenario says. Each task's seed is derived from the
 county code and the run's seed, and its search is bounded by iterations, so a county's plan is the same wherever it
 ran.
 """
@@ -21,11 +22,13 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from optimizer.errors import InputError, RuralpostError
 from optimizer.files import read_text, write_text_atomic
+from optimizer.planning.dataset import DEFAULT_DATA_DIR
 from optimizer.planning.executors import executor
 from optimizer.planning.scenario import Scenario
 
@@ -35,6 +38,7 @@ REGION_COLUMNS = [
 ]  # fmt: skip
 EXTRA_COLUMNS = ["prefecture", "monthly_cost", "parcels_per_week", "iterations"]  # no times: the same anywhere
 REFERENCE_SERVICE_POINTS = 61  # the scenario's fleet counts are for Hangjin's 61 service points
+REFERENCE_DATA_DIR = DEFAULT_DATA_DIR  # ... and for Hangjin's parcels (its villages.csv)
 PROGRESS = "region.progress.jsonl"
 DEFAULT_REGION_DIR = Path(__file__).resolve().parents[1] / "data" / "inner-mongolia"
 
@@ -82,12 +86,25 @@ def load_counties(region: str | Path, only: Sequence[str] | None = None) -> tupl
     return tuple(counties.values())
 
 
-def scale_fleet(scenario: Scenario, service_points: int) -> Scenario:
-    """The stated rule: each vehicle type's count scaled from Hangjin's 61 service points to the county's."""
-    fleet = tuple(
-        replace(vt, count=max(1, math.ceil(vt.count * service_points / REFERENCE_SERVICE_POINTS)))
-        for vt in scenario.fleet
-    )
+@lru_cache(maxsize=256)
+def parcels_down_per_week(folder: Path) -> float:
+    """Parcels down a week of every village of a data folder (service points and town seats: what the vans and the
+    counters carry), from its villages.csv; 0 where the file cannot be read (the county's own run says why)."""
+    try:
+        rows = csv.DictReader(io.StringIO(read_text(folder / "villages.csv", "villages file")))
+        return sum(float(r.get("parcels_down_per_week") or 0) for r in rows)
+    except (RuralpostError, ValueError):
+        return 0.0
+
+
+def scale_fleet(scenario: Scenario, service_points: int, parcels: float | None = None) -> Scenario:
+    """The stated rule: each vehicle type's count scaled from Hangjin's to the county's by the larger of two ratios,
+    service points (61 in Hangjin) and parcels down a week (Hangjin's villages.csv): a county of few villages but
+    many parcels (an urban district's town-seat counters) gets the vans its volume needs."""
+    ratio = service_points / REFERENCE_SERVICE_POINTS
+    if parcels is not None:
+        ratio = max(ratio, parcels / parcels_down_per_week(REFERENCE_DATA_DIR))
+    fleet = tuple(replace(vt, count=max(1, math.ceil(vt.count * ratio))) for vt in scenario.fleet)
     return replace(scenario, fleet=fleet)
 
 
@@ -98,7 +115,7 @@ def task_seed(code: str, seed: int) -> int:
 
 def county_scenario(scenario: Scenario, county: County) -> Scenario:
     """The scenario as applied to one county (its data folder, fleet scaled, seed derived)."""
-    scaled = scale_fleet(scenario, county.service_points)
+    scaled = scale_fleet(scenario, county.service_points, parcels_down_per_week(county.folder))
     return replace(scaled, name=f"{scenario.name} [{county.code}]", data=county.folder,
                    seed=task_seed(county.code, scenario.seed))  # fmt: skip
 

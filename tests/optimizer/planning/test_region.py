@@ -79,3 +79,19 @@ def test_farms_get_runs_unless_the_scenario_skips_their_type(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[policy]\nskip_types = ['farms']\n", encoding="utf-8")
     assert main(["plan", "--scenario", str(bad), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_the_fleet_rule_scales_by_villages_or_parcels_whichever_is_larger():
+    """新城区 (150102) has 11 service points but 4,402 parcels a week at its town-seat counters: scaled by villages
+    alone it got 2 vans (3,600 parcels of capacity a week) and no feasible plan."""
+    from optimizer.planning.region import REFERENCE_DATA_DIR, county_scenario, parcels_down_per_week
+    from optimizer.planning.scenario import Scenario
+
+    base = Scenario()
+    hangjin = parcels_down_per_week(REFERENCE_DATA_DIR)
+    for county in load_counties(DEFAULT_REGION_DIR, ["150102", "150121"]):
+        van = county_scenario(base, county).fleet[0]
+        parcels = parcels_down_per_week(county.folder)
+        ratio = max(county.service_points / 61, parcels / hangjin)
+        assert van.count == max(1, -(-base.fleet[0].count * ratio // 1))
+        assert van.count * van.capacity * len(base.policy.days) >= parcels
