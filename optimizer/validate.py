@@ -15,12 +15,13 @@ import numpy as np
 
 from optimizer.errors import InfeasibleError, InputError, SolverError
 from optimizer.model import Problem, client_patterns, service_minutes, visit_loads
-from optimizer.model.solution import Result
+from optimizer.model.solution import BY_TIME, Result
 
 # Sizes one run can plan on one machine within its time limit: beyond them memory or the first routing of a day
 # outgrows any budget. A larger county is planned region by region.
 MAX_CLIENTS = 2000
 MAX_VEHICLES_A_DAY = 500
+MAX_NAMED = 10  # villages named on the line when the time limit, not the fleet, left visits out
 
 
 def _bad_number(value: object, minimum: float, *, above: bool = False, infinite: bool = False) -> bool:
@@ -160,6 +161,19 @@ def require_served(problem: Problem, result: Result, report) -> None:
     if problem.unserved_penalty is None and plan.unserved:
         missed = Counter(c for c, _ in plan.unserved)
         names = [f"{_label(problem.clients[c])} ({n} visit{'s' if n > 1 else ''})" for c, n in missed.items()]
+        if result.stopped_by == BY_TIME and result.first_feasible_s is None:
+            # the clock, not the fleet, is what is short: say so first, and keep the line short
+            more = len(names) - MAX_NAMED
+            shown = ", ".join(names[:MAX_NAMED]) + (f" and {more} more villages" if more > 0 else "")
+            due = sum(len(days) for days in plan.patterns)
+            raise InfeasibleError(
+                [
+                    f"the time limit ({result.time_limit_s:g} s) ended the run before a plan serving every visit was "
+                    f"found: {len(plan.unserved):,} of {due:,} required visits not placed "
+                    f"({result.iterations} iterations): {shown}",
+                    "raise the time limit (--time-limit, or [solver] time_limit), or set policy.unserved_penalty",
+                ]
+            )
         raise InfeasibleError(
             [
                 f"{len(plan.unserved)} required visits left unserved by the search ({result.iterations} iterations, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -24,6 +25,7 @@ def route_week(
     start: Mapping[VehicleDay, Sequence[int]] | None = None,
     router: DayRouter | None = None,
     fixed_costs: Mapping[VehicleDay, float] | None = None,
+    deadline: float | None = None,
 ) -> tuple[list[Route], list[WeekVisit]]:
     """Route visits over several days in one model per group: every vehicle-day is a vehicle, and each visit may
     only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
@@ -37,6 +39,11 @@ def route_week(
     With ``start`` (the clients of each vehicle-day (day, type, copy), in order: feasible routes of these visits)
     the router improves those routes instead of building new ones: cheap, and it keeps what earlier searches found.
     ``fixed_costs``: yuan for using a vehicle-day, where it differs from its type's daily cost (see ``DayRouter``).
+
+    ``deadline`` (a ``time.perf_counter`` time): no model is given more than its share of the time left (the time
+    left over the visits of this and the later models); a model reached after it is not solved: with ``start`` its
+    routes stay as they were, without, its visits come back unserved. Unchanged while there is time to spare, so
+    work-bounded runs stay reproducible.
 
     Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
     """
@@ -54,6 +61,7 @@ def route_week(
     dropped = [v for v, vs in zip(visits, allowed, strict=True) if not vs]
     groups = _groups(allowed, len(vehicles))
     routable = sum(len(m) for m in groups)
+    waiting = routable  # visits of this and the later models
     for members in groups:
         fleet = sorted(set().union(*(allowed[i] for i in members)))
         share = (
@@ -61,6 +69,15 @@ def route_week(
         )
         group_visits = [visits[i] for i in members]
         group_vehicles = [vehicles[k] for k in fleet]
+        left = float("inf") if deadline is None else (deadline - time.perf_counter()) * len(members) / waiting
+        waiting -= len(members)
+        if left <= 0:  # the time is up: keep what there is
+            found, missed = _unsolved(group_visits, group_vehicles, start)
+            routes += found
+            dropped += missed
+            continue
+        if left < share.time_s:
+            share = replace(share, time_s=left)
         if start is None:
             found, missed = router.route(problem, group_visits, group_vehicles, share, seed, fixed_costs)
         else:
@@ -68,6 +85,15 @@ def route_week(
         routes += found
         dropped += missed
     return routes, dropped
+
+
+def _unsolved(
+    visits: list[WeekVisit], vehicles: list[VehicleDay], start: Mapping[VehicleDay, Sequence[int]] | None
+) -> tuple[list[Route], list[WeekVisit]]:
+    """A model not solved for lack of time: its ``start`` routes as they are (none without), the rest unserved."""
+    routes = [Route(d, t, c, tuple(start[(d, t, c)])) for d, t, c in vehicles if start and start.get((d, t, c))]
+    on_route = {(c, r.day) for r in routes for c in r.clients}
+    return routes, [v for v in visits if not any((v.client, d) in on_route for d in v.days)]
 
 
 def _groups(allowed: list[frozenset[int]], n_vehicles: int) -> list[list[int]]:

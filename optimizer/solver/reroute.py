@@ -2,30 +2,53 @@
 
 from __future__ import annotations
 
+import time
+
 from optimizer.model import client_patterns
 from optimizer.routing import SearchBudget, VehicleDay, WeekVisit, route_week
 from optimizer.solver.state import WeekState
 
 
 def route_days(
-    state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
+    state: WeekState,
+    days,
+    budget: SearchBudget,
+    seed: int,
+    *,
+    keep_better: bool,
+    warm: bool = False,
+    deadline: float | None = None,
 ) -> int:
     """Route each of ``days`` with OR-Tools, in place; with ``keep_better`` a day keeps its routes unless
     OR-Tools finds cheaper ones; with ``warm`` OR-Tools improves the day's routes instead of starting afresh.
-    Returns how many days took new routes."""
-    return sum(
-        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm) for day in sorted(days)
-    )
+    ``deadline`` (``perf_counter`` time): the days share the time left; a day reached after it keeps its routes
+    (none before its first routing). Returns how many days took new routes."""
+    todo = sorted(days)
+    taken = 0
+    for k, day in enumerate(todo):
+        # this day's share of the time left: the days after it get theirs
+        now = time.perf_counter()
+        share = None if deadline is None else now + (deadline - now) / (len(todo) - k)
+        taken += route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm,
+                               deadline=share)  # fmt: skip
+    return taken
 
 
 def route_jointly(
-    state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False
+    state: WeekState,
+    days: set[int],
+    budget: SearchBudget,
+    seed: int,
+    *,
+    keep_better: bool,
+    warm: bool = False,
+    deadline: float | None = None,
 ) -> bool:
     """Route ``days`` in one OR-Tools model, in place.
 
     Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
     routing chooses). With ``keep_better`` the days keep their current routes unless OR-Tools finds cheaper ones.
-    Returns whether the days took the new routes.
+    ``deadline``: see ``route_week``. Returns whether the days took the new routes.
     """
     problem = state.problem
     if not days:
@@ -43,7 +66,11 @@ def route_jointly(
     start = None
     if warm:
         start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
-    routes, dropped = route_week(problem, visits, budget, seed=seed, start=start, fixed_costs=fleet_costs(state, days))
+    if keep_better and deadline is not None and time.perf_counter() >= deadline:
+        return False  # no time left: nothing to gain, the days keep their routes
+    routes, dropped = route_week(
+        problem, visits, budget, seed=seed, start=start, fixed_costs=fleet_costs(state, days), deadline=deadline
+    )
     return state.adopt_routes(days, routes, ((v.client, v.days) for v in dropped), keep_better=keep_better)
 
 
