@@ -78,6 +78,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     scenario = _scenario(args, **({"graph": Path(args.graph)} if args.graph is not None else {}))
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
+    print(f"  plan ready after {run.result.runtime_s:.1f} s; writing the outputs to {args.out}", flush=True)
     written = write_all(run, args.out)
     note = quality_note(run)
     figures = key_figures(run)
