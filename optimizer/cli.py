@@ -315,13 +315,13 @@ def parser() -> argparse.ArgumentParser:
                    help="search iterations (default: the scenario's, 40); 0 = until the time limit")  # fmt: skip
     p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances "
                    "(default: estimated distances, great-circle km x 1.23 at 55 km/h)")  # fmt: skip
-    p.set_defaults(func=cmd_plan)
+    p.set_defaults(func=cmd_plan, claims_out=True)
 
     p = sub.add_parser("sweep", help="run a family of scenarios in parallel and compare them in one table")
     p.add_argument("file", help="sweep TOML file (a scenario with a [sweep] table)")
     p.add_argument("--out", default="out/sweep", help="output folder (default: out/sweep)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
-    p.set_defaults(func=cmd_sweep)
+    p.set_defaults(func=cmd_sweep, claims_out=True)
 
     p = sub.add_parser(
         "codistribution",
@@ -335,7 +335,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
     p.add_argument("--iterations", type=int, help="search iterations per plan (default: the scenario's, 40)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
-    p.set_defaults(func=cmd_codistribution)
+    p.set_defaults(func=cmd_codistribution, claims_out=True)
 
     p = sub.add_parser(
         "region", help="plan every county of a region data set (local pool or Dask cluster), resumable",
@@ -353,7 +353,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations", type=int, default=10, help="search iterations per county (default 10)")
     p.add_argument("--seed", type=int, help="run seed; each county's seed derives from it and its code (default 0)")
     p.add_argument("--resume", action="store_true", help="run only the counties missing in region.progress.jsonl")
-    p.set_defaults(func=cmd_region)
+    p.set_defaults(func=cmd_region, claims_out=True)
 
     p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
     p.add_argument("instance", help="CVRPLIB .vrp file (e.g. X-n101-k25.vrp)")
@@ -386,7 +386,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="data folder (default: Hangjin)")
     p.add_argument("--graph", help="OSM extract or GraphML (default: estimated road distances)")
     p.add_argument("--out", default="out/network", help="output folder (default: out/network)")
-    p.set_defaults(func=cmd_network_export)
+    p.set_defaults(func=cmd_network_export, claims_out=True)
     return top
 
 
@@ -399,7 +399,12 @@ def main(argv: list[str] | None = None) -> int:
         level = logging.INFO if args.verbose else logging.WARNING
         logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
         logging.captureWarnings(True)  # a library's RuntimeWarning is logged, not printed before the error line
-        return args.func(args)
+        if not getattr(args, "claims_out", False):
+            return args.func(args)
+        from optimizer.outputs.commit import claimed
+
+        with claimed(args.out):  # refused if another running command writes a folder nested with it
+            return args.func(args)
     except RuralpostError as exc:
         print(f"ruralpost: error: {one_line(exc)}", file=sys.stderr)
         return 2
