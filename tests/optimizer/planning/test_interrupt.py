@@ -1,6 +1,7 @@
-"""Ctrl-C during a sweep: the workers stop at once, none is left behind, one line "interrupted" (exit 130), no
-traceback, the earlier outputs as they were. A real ``ruralpost sweep`` process, interrupted once it says its
-workers have started (no sleep tuned to the machine's speed: the cases would run for minutes)."""
+"""Ctrl-C during a sweep or a region run: the workers stop at once, none is left behind, one line "interrupted"
+(exit 130), no traceback, the earlier outputs as they were. A real ``ruralpost sweep`` / ``region`` process,
+interrupted once it says its workers have started (no sleep tuned to the machine's speed: the tasks would run for
+minutes)."""
 
 from __future__ import annotations
 
@@ -32,17 +33,29 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+COMMANDS = {
+    "sweep": (["sweep", "long.toml", "--out", "out", "--jobs", "2"], ["sweep.csv", "sweep.md", "cases/c/routes.csv"]),
+    "region": (
+        ["region", "--out", "out", "--counties", "150625,150622", "--jobs", "2", "--iterations", "100000",
+         "--time-limit", "600"],
+        ["region.csv", "region.md", "counties/150625/routes.csv"],
+    ),
+}  # fmt: skip
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc (Linux)")
 @pytest.mark.parametrize("to", ["group", "parent"])  # a terminal's Ctrl-C reaches the whole group; kill -INT one
-def test_ctrl_c_stops_a_sweep_and_its_workers(tmp_path, to):
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_ctrl_c_stops_the_workers(tmp_path, command, to):
     (tmp_path / "long.toml").write_text(SWEEP, encoding="utf-8")
+    argv, files = COMMANDS[command]
     out = tmp_path / "out"
-    earlier = {"sweep.csv": "case\nold\n", "sweep.md": "# old\n", "cases/fleet.0.count=6/routes.csv": "day\n1\n"}
+    earlier = {name: f"earlier {name}\n" for name in files}
     for name, text in earlier.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "optimizer.cli", "sweep", "long.toml", "--out", "out", "--jobs", "2"],
+        [sys.executable, "-m", "optimizer.cli", *argv],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     try:
