@@ -77,10 +77,22 @@ def _number_problems(problem: Problem) -> list[str]:
     return bad
 
 
+def _too_many_clients(n: int) -> str | None:
+    return f"{n} service points: at most {MAX_CLIENTS} in one run (plan region by region)" if n > MAX_CLIENTS else None
+
+
+def check_size(n_clients: int, where: str) -> None:
+    """Before building anything for ``n_clients`` service points (road matrices take minutes at a province's
+    size): ``InputError`` when there are more than one run can plan."""
+    bad = _too_many_clients(n_clients)
+    if bad:
+        raise InputError(f"{where}: {bad}")
+
+
 def _size_problems(problem: Problem) -> list[str]:
     bad = []
-    if len(problem.clients) > MAX_CLIENTS:
-        bad.append(f"{len(problem.clients)} service points: at most {MAX_CLIENTS} in one run (plan region by region)")
+    if too_many := _too_many_clients(len(problem.clients)):
+        bad.append(too_many)
     per_day = max((sum(vt.count for vt in problem.vehicle_types if d in vt.days) for d in problem.days), default=0)
     if per_day > MAX_VEHICLES_A_DAY:
         bad.append(f"fleet: {per_day} vehicles on one day: at most {MAX_VEHICLES_A_DAY} (give a count that fits)")

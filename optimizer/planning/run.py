@@ -24,7 +24,7 @@ from optimizer.planning.economics import PlanFigures, network_cost, plan_figures
 from optimizer.planning.scenario import Scenario
 from optimizer.planning.trunk import TrunkPlan, plan_trunk
 from optimizer.solver.search import Progress, SolveParams, solve
-from optimizer.validate import require_served
+from optimizer.validate import check_size, require_served
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
     (plus the margin the README states); writing the outputs comes after."""
     started = time.perf_counter()
     dataset = load_dataset(scenario.data)
+    check_size(len(dataset.service_points), str(dataset.folder))  # before the roads and matrices, which take long
     graph = load_roads(scenario.graph) if scenario.graph is not None else None
     if scenario.closed_roads:
         if graph is None:
