@@ -309,7 +309,8 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
-    p.add_argument("--time-limit", type=float, help="search time cap in seconds (default: the scenario's, 120)")
+    p.add_argument("--time-limit", type=float, help="time cap in seconds from reading the data to the plan; the "
+                   "outputs are written after (default: the scenario's, 120)")  # fmt: skip
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
     p.add_argument("--iterations", type=int,
                    help="search iterations (default: the scenario's, 40); 0 = until the time limit")  # fmt: skip
@@ -331,7 +332,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scenario", help="scenario TOML file (default: Hangjin, direct from the centre)")
     p.add_argument("--out", default="out/codistribution", help="output folder (default: out/codistribution)")
-    p.add_argument("--time-limit", type=float, help="search time cap per plan in seconds (default: the scenario's)")
+    p.add_argument("--time-limit", type=float, help="time cap per plan in seconds (default: the scenario's)")
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's, 0)")
     p.add_argument("--iterations", type=int, help="search iterations per plan (default: the scenario's, 40)")
     p.add_argument("--jobs", type=int, help="parallel processes (default: the machine's cores)")
@@ -349,7 +350,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", help="'local' (a Dask LocalCluster) or a Dask scheduler address tcp://HOST:PORT "
                    "(default: a local process pool)")  # fmt: skip
     p.add_argument("--jobs", type=int, help="processes or Dask workers started here (default: the machine's cores)")
-    p.add_argument("--time-limit", type=float, help="search time cap per county in seconds (default: the scenario's)")
+    p.add_argument("--time-limit", type=float, help="time cap per county in seconds (default: the scenario's)")
     p.add_argument("--iterations", type=int, default=10, help="search iterations per county (default 10)")
     p.add_argument("--seed", type=int, help="run seed; each county's seed derives from it and its code (default 0)")
     p.add_argument("--resume", action="store_true", help="run only the counties missing in region.progress.jsonl")

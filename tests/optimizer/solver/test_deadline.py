@@ -177,3 +177,20 @@ def test_plan_whose_time_limit_passes_before_a_feasible_plan_exits_2_and_writes_
     assert "raise the time limit" in err[0]
     assert re.search(r"\(\d visits?\) and \d+ more villages;", err[0])  # ten named, the rest counted
     assert ortools_calls == [] and not out.exists()
+
+
+def test_with_an_unserved_penalty_the_plan_the_limit_cut_short_is_written_and_says_so(
+    clock, ortools_calls, tmp_path, capsys
+):
+    import json
+
+    from optimizer.cli import main
+
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[policy]\nunserved_penalty = 500\n", encoding="utf-8")
+    out = tmp_path / "out"
+    clock.step = 100.0
+    assert main(["plan", "--scenario", str(scenario), "--out", str(out), "--time-limit", "5"]) == 0
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert plan["search"]["stopped_by"] == "time limit"
+    assert plan["key_figures"]["unserved"] > 0 and ortools_calls == []
