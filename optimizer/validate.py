@@ -182,7 +182,7 @@ def require_served(problem: Problem, result: Result, report) -> None:
                 [
                     f"the time limit ({result.time_limit_s:g} s) ended the run before a plan serving every visit was "
                     f"found: {len(plan.unserved):,} of {due:,} required visits not placed "
-                    f"({result.iterations} iterations): {shown}",
+                    f"({result.iterations} iteration{'' if result.iterations == 1 else 's'}): {shown}",
                     "raise the time limit (--time-limit, or [solver] time_limit), or set policy.unserved_penalty",
                 ]
             )
