@@ -101,6 +101,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     scenario = _scenario(args, **({"graph": Path(args.graph)} if args.graph is not None else {}))
     print(f"ruralpost plan: {scenario.name} ({scenario.design}); searching up to {scenario.time_limit_s:g} s")
     run = run_scenario(scenario, progress=_progress)
+    print(f"  plan ready after {run.result.runtime_s:.1f} s; writing the outputs to {args.out}", flush=True)
     written = write_all(run, args.out)
     note = quality_note(run)
     figures = key_figures(run)
@@ -345,7 +346,8 @@ def search_options(p: argparse.ArgumentParser, per: str = "", iterations: int | 
     ``region`` and the scripts in ``scenarios/``): ``--time-limit`` (seconds), ``--seed``, ``--iterations``;
     ``per`` says what each applies to (e.g. " per county"), ``iterations`` a default of the command's own."""
     p.add_argument("--time-limit", type=_number, metavar="SECONDS",
-                   help=f"search time cap{per} in seconds, above 0 (default: the scenario's, 120)")  # fmt: skip
+                   help=f"time cap{per} in seconds, above 0, from reading the data to the plan; the outputs are "
+                   "written after (default: the scenario's, 120)")  # fmt: skip
     p.add_argument("--seed", type=_whole_number, help=f"random seed{per} (default: the scenario's, 0)")
     shown = f"default {iterations}" if iterations is not None else "default: the scenario's, 40"
     p.add_argument("--iterations", type=_whole_number, default=iterations,
@@ -379,7 +381,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", help="OSM extract (.osm, .osm.bz2, .osm.pbf) or GraphML for real road distances "
                    "(default: estimated distances, great-circle km x 1.23 at 55 km/h)")  # fmt: skip
     _add_router(p)
-    p.set_defaults(func=cmd_plan)
+    p.set_defaults(func=cmd_plan, claims_out=True)
 
     p = sub.add_parser("sweep", help="run a family of scenarios in parallel and compare them in one table")
     p.add_argument("file", help="sweep TOML file (a scenario with a [sweep] table)")
@@ -387,7 +389,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_whole_number, help="parallel processes (default: the machine's cores)")
     search_options(p, " per case")
     _add_router(p)
-    p.set_defaults(func=cmd_sweep)
+    p.set_defaults(func=cmd_sweep, claims_out=True)
 
     p = sub.add_parser(
         "codistribution",
@@ -400,7 +402,7 @@ def parser() -> argparse.ArgumentParser:
     search_options(p, " per plan")
     p.add_argument("--jobs", type=_whole_number, help="parallel processes (default: the machine's cores)")
     _add_router(p)
-    p.set_defaults(func=cmd_codistribution)
+    p.set_defaults(func=cmd_codistribution, claims_out=True)
 
     p = sub.add_parser(
         "region", help="plan every county of a region data set (local pool or Dask cluster), resumable",
@@ -419,7 +421,7 @@ def parser() -> argparse.ArgumentParser:
     search_options(p, " per county", iterations=10)
     p.add_argument("--resume", action="store_true", help="run only the counties missing in region.progress.jsonl")
     _add_router(p)
-    p.set_defaults(func=cmd_region)
+    p.set_defaults(func=cmd_region, claims_out=True)
 
     p = sub.add_parser("cvrp", help="solve a CVRPLIB instance (the classical yardstick)")
     p.add_argument("instance", help="CVRPLIB .vrp file (e.g. X-n101-k25.vrp)")
@@ -453,7 +455,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="data folder (default: Hangjin)")
     p.add_argument("--graph", help="OSM extract or GraphML (default: estimated road distances)")
     p.add_argument("--out", default="out/network", help="output folder (default: out/network)")
-    p.set_defaults(func=cmd_network_export)
+    p.set_defaults(func=cmd_network_export, claims_out=True)
     return top
 
 
@@ -466,7 +468,12 @@ def main(argv: list[str] | None = None) -> int:
         level = logging.INFO if args.verbose else logging.WARNING
         logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
         logging.captureWarnings(True)  # a library's RuntimeWarning is logged, not printed before the error line
-        return args.func(args)
+        if not getattr(args, "claims_out", False):
+            return args.func(args)
+        from optimizer.outputs.commit import claimed
+
+        with claimed(args.out):  # refused if another running command writes a folder nested with it
+            return args.func(args)
     except RuralpostError as exc:
         print(f"ruralpost: error: {one_line(exc)}", file=sys.stderr)
         return 2

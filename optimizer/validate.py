@@ -15,12 +15,13 @@ import numpy as np
 
 from optimizer.errors import InfeasibleError, InputError, SolverError
 from optimizer.model import Problem, client_patterns, service_minutes, visit_loads
-from optimizer.model.solution import Result
+from optimizer.model.solution import BY_TIME, Result
 
 # Sizes one run can plan on one machine within its time limit: beyond them memory or the first routing of a day
 # outgrows any budget. A larger county is planned region by region.
 MAX_CLIENTS = 2000
 MAX_VEHICLES_A_DAY = 500
+MAX_NAMED = 10  # villages named on the line when the time limit, not the fleet, left visits out
 
 
 def _bad_number(value: object, minimum: float, *, above: bool = False, infinite: bool = False) -> bool:
@@ -76,10 +77,22 @@ def _number_problems(problem: Problem) -> list[str]:
     return bad
 
 
+def _too_many_clients(n: int) -> str | None:
+    return f"{n} service points: at most {MAX_CLIENTS} in one run (plan region by region)" if n > MAX_CLIENTS else None
+
+
+def check_size(n_clients: int, where: str) -> None:
+    """Before building anything for ``n_clients`` service points (road matrices take minutes at a province's
+    size): ``InputError`` when there are more than one run can plan."""
+    bad = _too_many_clients(n_clients)
+    if bad:
+        raise InputError(f"{where}: {bad}")
+
+
 def _size_problems(problem: Problem) -> list[str]:
     bad = []
-    if len(problem.clients) > MAX_CLIENTS:
-        bad.append(f"{len(problem.clients)} service points: at most {MAX_CLIENTS} in one run (plan region by region)")
+    if too_many := _too_many_clients(len(problem.clients)):
+        bad.append(too_many)
     per_day = max((sum(vt.count for vt in problem.vehicle_types if d in vt.days) for d in problem.days), default=0)
     if per_day > MAX_VEHICLES_A_DAY:
         bad.append(f"fleet: {per_day} vehicles on one day: at most {MAX_VEHICLES_A_DAY} (give a count that fits)")
@@ -160,6 +173,19 @@ def require_served(problem: Problem, result: Result, report) -> None:
     if problem.unserved_penalty is None and plan.unserved:
         missed = Counter(c for c, _ in plan.unserved)
         names = [f"{_label(problem.clients[c])} ({n} visit{'s' if n > 1 else ''})" for c, n in missed.items()]
+        if result.stopped_by == BY_TIME and result.first_feasible_s is None:
+            # the clock, not the fleet, is what is short: say so first, and keep the line short
+            more = len(names) - MAX_NAMED
+            shown = ", ".join(names[:MAX_NAMED]) + (f" and {more} more villages" if more > 0 else "")
+            due = sum(len(days) for days in plan.patterns)
+            raise InfeasibleError(
+                [
+                    f"the time limit ({result.time_limit_s:g} s) ended the run before a plan serving every visit was "
+                    f"found: {len(plan.unserved):,} of {due:,} required visits not placed "
+                    f"({result.iterations} iteration{'' if result.iterations == 1 else 's'}): {shown}",
+                    "raise the time limit (--time-limit, or [solver] time_limit), or set policy.unserved_penalty",
+                ]
+            )
         raise InfeasibleError(
             [
                 f"{len(plan.unserved)} required visits left unserved by the search ({result.iterations} iterations, "

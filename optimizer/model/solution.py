@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from optimizer.model.problem import Pattern
 
+BY_ITERATIONS = "iterations"  # ``Result.stopped_by``: the deterministic end, same inputs and seed give the same plan
+BY_TIME = "time limit"  # the clock ended the run: the plan may vary with machine load
+
 
 @dataclass(frozen=True)
 class Route:
@@ -67,12 +70,13 @@ class Result:
     stats: Stats
     runtime_s: float
     iterations: int
-    stopped_by: str  # "iterations" (deterministic) or "time limit" (may vary with machine load)
+    stopped_by: str  # BY_ITERATIONS (deterministic) or BY_TIME (may vary with machine load)
     history: list[tuple[float, float]] = field(default_factory=list)  # (seconds, total cost) at each improvement
     first_feasible_s: float | None = None
     router: str = "ortools"  # the plan's day router
     routed_by: dict[int, str] = field(default_factory=dict)  # day -> the router that made its routes
     router_fallbacks: list[dict] = field(default_factory=list)  # {"day", "reason", "models"}: OR-Tools stood in
+    time_limit_s: float | None = None  # the limit the run was given (seconds)
 
     def summary(self) -> str:
         s = self.stats

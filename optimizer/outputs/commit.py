@@ -10,6 +10,12 @@ left). A reader holding the folder itself open (``cd out``) keeps the old set un
 Entries of ``out`` that are not part of the set (``owned``), e.g. ``out/relay`` of another run, are carried over to
 the new folder right after the switch. Runs writing the same ``out`` take turns (``fcntl`` lock on
 ``.<name>.lock`` beside it). ``out`` must not be the working folder; its parent must be writable.
+
+Nested folders: a command claims its ``--out`` for as long as it runs (``claimed``: a shared ``fcntl`` lock on
+``.<name>.claim`` beside it). A command whose ``--out`` contains, or lies inside, a folder another running command
+has claimed is refused before any work: switching the outer folder would carry or drop the inner run's files while
+it writes them. Commands writing the same ``--out`` may run together (they take turns at the switch); a command's
+own nested outputs (a sweep's ``cases/``, a region's ``counties/``) are written by that command, not claimed.
 """
 
 from __future__ import annotations
@@ -67,6 +73,61 @@ def _locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _claim_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.claim"
+
+
+def _held(path: Path) -> bool:
+    """Whether a running process holds a lock on ``path`` (probed without waiting, and released at once)."""
+    if not path.is_file():  # claim files are never removed
+        return False
+    with open(path, "rb") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+
+def _nested_claims(out: Path) -> Iterator[Path]:
+    """Folders that contain ``out`` or lie inside it and that another running command has claimed."""
+    for folder in out.parents:
+        if folder.parent != folder and _held(_claim_path(folder)):
+            yield folder
+    if out.is_dir():
+        for root, _, files in os.walk(out):
+            for name in files:
+                if name.startswith(".") and name.endswith(".claim") and _held(Path(root) / name):
+                    yield Path(root) / name[1 : -len(".claim")]
+
+
+@contextlib.contextmanager
+def claimed(out: str | Path, option: str = "--out") -> Iterator[Path]:
+    """Claim ``out`` for one command (see the module docstring); yields it checked (``check_output_folder``).
+
+    Raises ``InputError`` naming the folder when another running command has claimed a folder that contains
+    ``out`` or lies inside it.
+    """
+    out = check_output_folder(out, option)
+    real = out.resolve()
+
+    def refuse_nested() -> None:
+        for other in _nested_claims(real):
+            where = "contains" if other in real.parents else "lies inside"
+            raise InputError(
+                f"{option} {out}: another ruralpost command is writing {other}, which {where} it; "
+                "wait for it to end or give a folder outside it"
+            )
+
+    refuse_nested()  # before creating anything
+    real.parent.mkdir(parents=True, exist_ok=True)
+    with open(_claim_path(real), "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_SH)
+        refuse_nested()  # again once claimed: of two commands starting together, neither misses the other
+        yield out
 
 
 def _leftovers(out: Path) -> list[Path]:

@@ -146,8 +146,14 @@ def plan_county(scenario: Scenario, county: County, out: Path | None) -> dict:
     from optimizer.outputs.tables import key_figures
     from optimizer.planning.run import run_scenario
 
-    row: dict = {"county_code": county.code, "county_name": county.name, "villages": county.villages,
-                 "service_points": county.service_points, "design": scenario.design, "prefecture": county.prefecture}
+    row: dict = {
+        "county_code": county.code,
+        "county_name": county.name,
+        "villages": county.villages,
+        "service_points": county.service_points,
+        "design": scenario.design,
+        "prefecture": county.prefecture,
+    }
     start = time.perf_counter()
     try:
         run = run_scenario(county_scenario(scenario, county))
@@ -210,6 +216,8 @@ def run_region(
     with executor(scheduler, jobs) as pool, open(out / PROGRESS, "a", encoding="utf-8") as log:
         tries = {c.code: 0 for c in todo}
         futures = {pool.submit(plan_county, scenario, c, out): c for c in todo}
+        if progress and scheduler is None:
+            print("  worker processes started", file=sys.stderr, flush=True)
         while futures:
             for future in as_completed(list(futures)):
                 county = futures.pop(future)
@@ -220,9 +228,15 @@ def run_region(
                     if tries[county.code] < 2:
                         futures[pool.submit(plan_county, scenario, county, out)] = county
                         continue
-                    row = {"county_code": county.code, "county_name": county.name, "villages": county.villages,
-                           "service_points": county.service_points, "design": scenario.design,
-                           "prefecture": county.prefecture, "status": f"error: {type(exc).__name__}: {exc}"[:300]}
+                    row = {
+                        "county_code": county.code,
+                        "county_name": county.name,
+                        "villages": county.villages,
+                        "service_points": county.service_points,
+                        "design": scenario.design,
+                        "prefecture": county.prefecture,
+                        "status": f"error: {type(exc).__name__}: {exc}"[:300],
+                    }
                 rows[county.code] = row
                 failed += not str(row.get("status", "")).startswith("ok")
                 log.write(json.dumps({"key": keys[county.code], "row": row}, ensure_ascii=False) + "\n")

@@ -6,6 +6,7 @@ required visits out, so no caller writes such a plan as if it were one."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +24,7 @@ from optimizer.planning.economics import PlanFigures, network_cost, plan_figures
 from optimizer.planning.scenario import Scenario
 from optimizer.planning.trunk import TrunkPlan, plan_trunk
 from optimizer.solver.search import Progress, SolveParams, solve
-from optimizer.validate import require_served
+from optimizer.validate import check_size, require_served
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +103,13 @@ def close_roads(graph: nx.MultiDiGraph, roads: tuple[str, ...]) -> int:
 
 
 def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> PlanRun:
-    """Load the data and road network of ``scenario``, build its week, solve it and check the plan."""
+    """Load the data and road network of ``scenario``, build its week, solve it and check the plan.
+
+    The scenario's time limit counts from here: reading the data and roads, the search and the trunk runs end by it
+    (plus the margin the README states); writing the outputs comes after."""
+    started = time.perf_counter()
     dataset = load_dataset(scenario.data).without_runs_for(scenario.policy.skip_types)
+    check_size(len(dataset.service_points), str(dataset.folder))  # before the roads and matrices, which take long
     graph = load_roads(scenario.graph) if scenario.graph is not None else None
     if scenario.closed_roads:
         if graph is None:
@@ -125,7 +131,7 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
         )  # fmt: skip
     except ValueError as exc:
         raise InputError(f"{scenario.source or 'scenario'}: solver: {exc}") from exc
-    result = solve(problem, params, progress)
+    result = solve(problem, params, progress, started=started)
     report = check(problem, result.plan)
     require_served(problem, result, report)  # a plan missing required visits is an error, never an output
     trunk = None
@@ -134,6 +140,7 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
         trunk = plan_trunk(
             problem, result.plan, dataset.centre.id, counters, scenario.trunk, visits_per_week=policy.visits_per_week,
             departs_at_hour=policy.trunk_departs_at, hold_days=policy.station_hold_days,
+            deadline=started + scenario.time_limit_s,
         )  # fmt: skip
     trunk_checks = tuple(check(d.problem, d.plan) for d in trunk.days) if trunk else ()
     return PlanRun(scenario, dataset, matrices, problem, result, report, graph, trunk, trunk_checks, counters)

@@ -15,12 +15,13 @@ import os
 import re
 import sys
 import tomllib
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InfeasibleError, InputError
 from optimizer.files import read_text
+from optimizer.planning.executors import process_pool
 from optimizer.planning.scenario import Scenario, scenario_from_dict
 
 COLUMNS = [
@@ -118,12 +119,15 @@ def run_sweep(
     cases: list[Scenario], *, jobs: int | None = None, show_progress: bool = True, out: str | Path | None = None
 ) -> list[dict]:
     """Solve every case (in parallel on ``jobs`` processes, default: the machine's cores); rows in case order.
-    With ``out``, each case's plan outputs go to ``out/cases/<case>/``."""
+    With ``out``, each case's plan outputs go to ``out/cases/<case>/``. Ctrl-C ends the workers at once
+    (``executors.process_pool``); a case's outputs are switched in whole or not at all."""
     out = Path(out) if out is not None else None
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(cases)))
     rows: dict[int, dict] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with process_pool(jobs) as pool:
         futures = {pool.submit(_case_or_error, c, out): i for i, c in enumerate(cases)}
+        if show_progress:
+            print(f"  {jobs} worker processes started", file=sys.stderr, flush=True)
         for done, future in enumerate(as_completed(futures), start=1):
             rows[futures[future]] = future.result()
             if show_progress:

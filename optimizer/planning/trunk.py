@@ -10,6 +10,7 @@ routed by the day router (OR-Tools) on its own, bounded by work (deterministic).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -31,6 +32,7 @@ from optimizer.planning.build import TownSeatCounter
 from optimizer.routing import DayVisit, SearchBudget, route_day
 
 TRUNK_BUDGET = SearchBudget(time_s=2.0, solutions=200)
+TRUNK_MIN_S = 0.05  # seconds a trunk day gets even once the time limit has passed
 UNLOAD_MINUTES = 20.0  # at a station: hand over the parcels down, load the produce up
 
 
@@ -105,8 +107,12 @@ def plan_trunk(
     visits_per_week: int,
     departs_at_hour: float,
     hold_days: int,
+    deadline: float | None = None,
 ) -> TrunkPlan | None:
-    """Route the trunk for the vans' ``plan`` of ``problem`` (relay or mixed design). None without stations."""
+    """Route the trunk for the vans' ``plan`` of ``problem`` (relay or mixed design). None without stations.
+
+    ``deadline`` (a ``time.perf_counter`` time, the run's time limit): each day's routing gets at most its share of
+    the time left, and ``TRUNK_MIN_S`` at least (enough for a first solution over a region's stations)."""
     days = sorted(problem.days)
     loads = plan_loads(problem, plan.patterns)
     stations = [d for d in problem.depots if d.id != centre]
@@ -151,11 +157,15 @@ def plan_trunk(
             for t, (d_share, u_share) in share.items():
                 visits[t][station][0] += d_share
                 visits[t][station][1] += u_share
-    trunk_days = tuple(
-        _route_trunk_day(problem, centre, trunk, day, due, departs_at_hour * 60, names)
-        for day, due in sorted(visits.items())
-        if due
-    )
+    due_days = [(day, due) for day, due in sorted(visits.items()) if due]
+    trunk_days = []
+    for k, (day, due) in enumerate(due_days):
+        budget = TRUNK_BUDGET
+        if deadline is not None:
+            share = (deadline - time.perf_counter()) / (len(due_days) - k)
+            budget = replace(budget, time_s=max(TRUNK_MIN_S, min(budget.time_s, share)))
+        trunk_days.append(_route_trunk_day(problem, centre, trunk, day, due, departs_at_hour * 60, names, budget))
+    trunk_days = tuple(trunk_days)
     return TrunkPlan(trunk, trunk_days, hold_days, departs_at_hour * 60)
 
 
@@ -167,6 +177,7 @@ def _route_trunk_day(
     due: Mapping[str, Sequence[float]],
     departs: float,
     depots: Mapping[str, Depot],
+    budget: SearchBudget = TRUNK_BUDGET,
 ) -> TrunkDay:
     """One day's trunk runs to the stations ``due`` (station id -> parcels down, up)."""
     clients = []
@@ -188,7 +199,7 @@ def _route_trunk_day(
         shift_start_minutes=departs,
     )
     visits = [DayVisit(i, c.delivery, c.pickup) for i, c in enumerate(clients)]
-    routes, dropped = route_day(sub, day, visits, TRUNK_BUDGET, seed=day)
+    routes, dropped = route_day(sub, day, visits, budget, seed=day)
     if dropped:
         missed = ", ".join(clients[i].name for i in dropped)
         raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -60,6 +61,7 @@ def route_week(
     router: DayRouter | None = None,
     fixed_costs: Mapping[VehicleDay, float] | None = None,
     trace: list[Routed] | None = None,
+    deadline: float | None = None,
 ) -> tuple[list[Route], list[WeekVisit]]:
     """Route visits over several days in one model per group: every vehicle-day is a vehicle, and each visit may
     only ride the vehicles of its allowed days (and of its depot). Choosing the day of a once-a-week village is then
@@ -75,6 +77,11 @@ def route_week(
     ``fixed_costs``: yuan for using a vehicle-day, where it differs from its type's daily cost (see ``DayRouter``).
     ``router`` (default OR-Tools) routes each model; a model it cannot express, or where it finds no feasible
     routes, goes to OR-Tools, and ``trace`` (if given) gets a ``Routed`` per model saying which router made it.
+
+    ``deadline`` (a ``time.perf_counter`` time): no model is given more than its share of the time left (the time
+    left over the visits of this and the later models); a model reached after it is not solved: with ``start`` its
+    routes stay as they were, without, its visits come back unserved. Unchanged while there is time to spare, so
+    work-bounded runs stay reproducible.
 
     Returns the non-empty routes (their ``day`` says which day each visit took) and the visits left unserved.
     """
@@ -92,6 +99,7 @@ def route_week(
     dropped = [v for v, vs in zip(visits, allowed, strict=True) if not vs]
     groups = _groups(allowed, len(vehicles))
     routable = sum(len(m) for m in groups)
+    waiting = routable  # visits of this and the later models
     for members in groups:
         fleet = sorted(set().union(*(allowed[i] for i in members)))
         share = (
@@ -99,6 +107,18 @@ def route_week(
         )
         group_visits = [visits[i] for i in members]
         group_vehicles = [vehicles[k] for k in fleet]
+        left = float("inf") if deadline is None else (deadline - time.perf_counter()) * len(members) / waiting
+        waiting -= len(members)
+        if left <= 0:  # the time is up: keep what there is
+            found, missed = _unsolved(group_visits, group_vehicles, start)
+            routes += found
+            dropped += missed
+            if trace is not None:
+                days = tuple(sorted({d for d, _, _ in group_vehicles}))
+                trace.append(Routed(days, "unrouted", "the time limit came before this model"))
+            continue
+        if left < share.time_s:
+            share = replace(share, time_s=left)
         found, missed, routed = _route_group(
             router, problem, group_visits, group_vehicles, share, seed, start, fixed_costs
         )
@@ -107,6 +127,15 @@ def route_week(
         routes += found
         dropped += missed
     return routes, dropped
+
+
+def _unsolved(
+    visits: list[WeekVisit], vehicles: list[VehicleDay], start: Mapping[VehicleDay, Sequence[int]] | None
+) -> tuple[list[Route], list[WeekVisit]]:
+    """A model not solved for lack of time: its ``start`` routes as they are (none without), the rest unserved."""
+    routes = [Route(d, t, c, tuple(start[(d, t, c)])) for d, t, c in vehicles if start and start.get((d, t, c))]
+    on_route = {(c, r.day) for r in routes for c in r.clients}
+    return routes, [v for v in visits if not any((v.client, d) in on_route for d in v.days)]
 
 
 def _groups(allowed: list[frozenset[int]], n_vehicles: int) -> list[list[int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,27 +31,47 @@ class RouterUse:
 
 
 def route_days(
-    state: WeekState, days, budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False,
+    state: WeekState,
+    days,
+    budget: SearchBudget,
+    seed: int,
+    *,
+    keep_better: bool,
+    warm: bool = False,
+    deadline: float | None = None,
     use: RouterUse | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Route each of ``days`` with the plan's router (``use``, default OR-Tools), in place; with ``keep_better`` a
     day keeps its routes unless the router finds cheaper ones; with ``warm`` the router improves the day's routes
-    instead of starting afresh. Returns how many days took new routes."""
-    return sum(
-        route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm, use=use)
-        for day in sorted(days)
-    )
+    instead of starting afresh. ``deadline`` (``perf_counter`` time): the days share the time left; a day reached
+    after it keeps its routes (none before its first routing). Returns how many days took new routes."""
+    todo = sorted(days)
+    taken = 0
+    for k, day in enumerate(todo):
+        # this day's share of the time left: the days after it get theirs
+        now = time.perf_counter()
+        share = None if deadline is None else now + (deadline - now) / (len(todo) - k)
+        taken += route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm,
+                               deadline=share, use=use)  # fmt: skip
+    return taken
 
 
 def route_jointly(
-    state: WeekState, days: set[int], budget: SearchBudget, seed: int, *, keep_better: bool, warm: bool = False,
+    state: WeekState,
+    days: set[int],
+    budget: SearchBudget,
+    seed: int,
+    *,
+    keep_better: bool,
+    warm: bool = False,
+    deadline: float | None = None,
     use: RouterUse | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Route ``days`` in one model, in place (a model over several days is OR-Tools' whatever ``use`` says).
 
     Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
     routing chooses). With ``keep_better`` the days keep their current routes unless the router finds cheaper ones.
-    Returns whether the days took the new routes.
+    ``deadline``: see ``route_week``. Returns whether the days took the new routes.
     """
     use = use or RouterUse()
     problem = state.problem
@@ -69,10 +90,12 @@ def route_jointly(
     start = None
     if warm:
         start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
+    if keep_better and deadline is not None and time.perf_counter() >= deadline:
+        return False  # no time left: nothing to gain, the days keep their routes
     trace: list[Routed] = []
     routes, dropped = route_week(
         problem, visits, budget, seed=seed, start=start, router=use.router, fixed_costs=fleet_costs(state, days),
-        trace=trace,
+        deadline=deadline, trace=trace,
     )  # fmt: skip
     made_by = use.note(trace)
     dropped_days = ((v.client, v.days) for v in dropped)

@@ -48,13 +48,25 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, float, int, int], None]
 
 
-def solve(problem: Problem, params: SolveParams | None = None, progress: Progress | None = None) -> Result:
+def solve(
+    problem: Problem,
+    params: SolveParams | None = None,
+    progress: Progress | None = None,
+    *,
+    started: float | None = None,
+) -> Result:
     """Plan the week: the cheapest plan found within the budget, with its figures and search history.
+
+    ``started``: the ``time.perf_counter`` time the time limit counts from (default: now; ``run_scenario`` passes
+    when it began reading the data). Every phase ends by the limit: the first plan's day choice and routing and the
+    search loop by ``loop_share`` of it, the polish by the limit itself (``Stop``). If the limit passes before
+    every day has been routed once, the result holds what was routed, the rest unserved (``stopped_by`` says
+    "time limit"; ``require_served`` then names the visits).
 
     Raises ``InfeasibleError`` (naming the villages and constraints) when no plan can exist.
     """
     params = params or SolveParams()
-    stop = Stop(params.time_limit_s, params.iterations)
+    stop = Stop(params.time_limit_s, params.iterations, **({} if started is None else {"start": started}))
     problem = prepare(problem)
     rng = random.Random(params.seed)
     elapsed, left = stop.elapsed, stop.left
@@ -63,14 +75,13 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     # once-a-week villages with a choice of day: their day is chosen by routing several days in one model
     flexible = any(len(ps) > 1 and len(ps[0]) == 1 for ps in (client_patterns(problem, c) for c in problem.clients))
 
-    state = WeekState(problem, initial_patterns(problem, rng), {})
+    state = WeekState(problem, initial_patterns(problem, rng, stop.cap), {})
     if flexible:
-        route_jointly(
-            state, set(problem.days), capped(params.construct, left(), 1), params.seed, keep_better=False, use=use
-        )
+        construct = capped(params.construct, left(), 1)
+        route_jointly(state, set(problem.days), construct, params.seed, keep_better=False, deadline=stop.cap, use=use)
     else:
         construct = capped(params.construct, left(), len(problem.days))
-        route_days(state, problem.days, construct, params.seed, keep_better=False, use=use)
+        route_days(state, problem.days, construct, params.seed, keep_better=False, deadline=stop.cap, use=use)
     best, best_cost = state.copy(), state.cost()
     history = [(elapsed(), best_cost)]
     first_feasible = elapsed() if not state.unserved or problem.unserved_penalty is not None else None
@@ -98,12 +109,16 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         # improved as they are now; an iteration begun near the cap must not overrun it)
         todo = {d for d in changed if routed.get(d) != day_key(state, d)}
         budget = capped(params.improve, left(), len(todo))
-        route_days(state, todo, budget, params.seed + iteration, keep_better=True, warm=True, use=use)
+        route_days(
+            state, todo, budget, params.seed + iteration, keep_better=True, warm=True, deadline=stop.cap, use=use
+        )
         if todo and iteration % fresh_every == 0:
             # routing afresh wins where days are small; on large days it rarely beats the mended routes
             calls += len(todo)
             budget = capped(params.reoptimise, left(), len(todo))
-            wins += route_days(state, todo, budget, params.seed + iteration, keep_better=True, use=use)
+            wins += route_days(
+                state, todo, budget, params.seed + iteration, keep_better=True, deadline=stop.cap, use=use
+            )
             if calls >= 2 * len(problem.days):
                 fresh_every = adapt_every(fresh_every, wins / calls)
                 calls = wins = 0
@@ -112,8 +127,9 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
             # once-a-week villages may change day across the whole week
             joint_calls += 1
             joint_wins += route_jointly(
-                state, set(problem.days), capped(joint, left(), 1), params.seed + iteration, keep_better=True, use=use
-            )
+                state, set(problem.days), capped(joint, left(), 1), params.seed + iteration, keep_better=True,
+                deadline=stop.cap, use=use,
+            )  # fmt: skip
             if joint_calls >= 2:
                 joint = adapt(joint, joint_wins / joint_calls, params.joint)
                 joint_calls = joint_wins = 0
@@ -132,11 +148,11 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
     stop.note_clock()
 
     # polish: every day of the best plan once more with a larger OR-Tools budget. A run bounded by work polishes by
-    # work too (reproducible, a few seconds past the cap at most); a run the clock stopped gets what time is left.
+    # work too (reproducible while it ends within the limit); a run the clock stopped gets what time is left.
     polish = params.polish
     if stop.stopped_by == BY_TIME:
         polish = replace(polish, time_s=stop.polish_time_s(len(problem.days)), solutions=None)
-    route_days(best, problem.days, polish, params.seed - 1, keep_better=True, use=use)
+    route_days(best, problem.days, polish, params.seed - 1, keep_better=True, deadline=stop.deadline, use=use)
     if best.cost() < best_cost - 1e-6:
         best_cost = best.cost()
         history.append((elapsed(), best_cost))
@@ -153,4 +169,5 @@ def solve(problem: Problem, params: SolveParams | None = None, progress: Progres
         router=params.router,
         routed_by=dict(sorted(best.routed_by.items())),
         router_fallbacks=[{"day": day, "reason": why, "models": n} for (day, why), n in sorted(use.fallbacks.items())],
+        time_limit_s=params.time_limit_s,
     )

@@ -149,3 +149,14 @@ def test_day_routing_routes_every_reference_day_in_full_with_both_engines():
         assert run.failed_days == 0
         assert run.reference == pytest.approx(524.61, abs=0.01)
         assert math.isfinite(run.gap_pct) and run.gap_pct > -1e-6
+
+
+def test_the_deadline_benchmark_writes_a_banner_the_planner_reads(tmp_path):
+    from benchmarks.deadline import write_banner
+    from optimizer.planning import load_dataset
+    from optimizer.planning.scenario import load_scenario
+
+    scenario = load_scenario(write_banner(tmp_path / "banner", 130))
+    data = load_dataset(scenario.data)
+    assert len(data.service_points) == 130 and len(data.stations) == 4  # one station per 61 villages, rounded up
+    assert scenario.design == "mixed" and {vt.depot for vt in scenario.fleet} == {"stations", "HUB"}

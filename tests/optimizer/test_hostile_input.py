@@ -376,6 +376,18 @@ def test_too_many_service_points(monkeypatch):
         validate.check_problem(p)
 
 
+def test_too_many_service_points_are_refused_before_the_road_matrices(monkeypatch, tmp_path, capsys):
+    from optimizer import validate
+    from optimizer.planning import run
+
+    def no_matrices(*args, **kwargs):
+        raise AssertionError("the matrices were built for a data set that is refused")
+
+    monkeypatch.setattr(validate, "MAX_CLIENTS", 10)
+    monkeypatch.setattr(run, "facility_matrices", no_matrices)
+    _fails(capsys, ["plan", "--out", str(tmp_path / "o")], "61 service points: at most 10 in one run")
+
+
 # 9. required visits left out by the search: an error naming the villages, nothing written
 
 
