@@ -110,6 +110,9 @@ def test_models_get_their_share_of_the_time_left_and_none_after_it(clock):
     class Recorder:
         name = "recorder"
 
+        def unsupported(self, problem, visits, vehicles):
+            return None
+
         def route(self, problem, visits, vehicles, budget, seed, fixed_costs=None):
             given.append(budget.time_s)
             return [], list(visits)
