@@ -12,10 +12,11 @@ the new folder right after the switch. Runs writing the same ``out`` take turns 
 ``.<name>.lock`` beside it). ``out`` must not be the working folder; its parent must be writable.
 
 Nested folders: a command claims its ``--out`` for as long as it runs (``claimed``: a shared ``fcntl`` lock on
-``.<name>.claim`` beside it). A command whose ``--out`` contains, or lies inside, a folder another running command
-has claimed is refused before any work: switching the outer folder would carry or drop the inner run's files while
-it writes them. Commands writing the same ``--out`` may run together (they take turns at the switch); a command's
-own nested outputs (a sweep's ``cases/``, a region's ``counties/``) are written by that command, not claimed.
+``.<name>.claim`` beside it, removed by the last command on that folder to end). A command whose ``--out``
+contains, or lies inside, a folder another running command has claimed is refused before any work: switching the
+outer folder would carry or drop the inner run's files while it writes them. Commands writing the same ``--out``
+may run together (they take turns at the switch); a command's own nested outputs (a sweep's ``cases/``, a
+region's ``counties/``) are written by that command, not claimed.
 """
 
 from __future__ import annotations
@@ -81,9 +82,11 @@ def _claim_path(folder: Path) -> Path:
 
 def _held(path: Path) -> bool:
     """Whether a running process holds a lock on ``path`` (probed without waiting, and released at once)."""
-    if not path.is_file():  # claim files are never removed
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
         return False
-    with open(path, "rb") as fh:
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -124,10 +127,27 @@ def claimed(out: str | Path, option: str = "--out") -> Iterator[Path]:
 
     refuse_nested()  # before creating anything
     real.parent.mkdir(parents=True, exist_ok=True)
-    with open(_claim_path(real), "a+b") as fh:
+    path = _claim_path(real)
+    while True:  # a claim on a file the last command to leave has just removed would be seen by no one: retry
+        fh = open(path, "a+b")  # noqa: SIM115 (held open until the command ends, closed below)
         fcntl.flock(fh, fcntl.LOCK_SH)
+        try:
+            if os.path.samestat(os.fstat(fh.fileno()), os.stat(path)):
+                break
+        except FileNotFoundError:
+            pass
+        fh.close()
+    try:
         refuse_nested()  # again once claimed: of two commands starting together, neither misses the other
         yield out
+    finally:
+        try:  # the last command out removes the claim file (under an exclusive lock, so no claim is lost)
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.unlink(missing_ok=True)
+        except BlockingIOError:
+            pass  # another command on the same folder still holds it
+        finally:
+            fh.close()
 
 
 def _leftovers(out: Path) -> list[Path]:

@@ -31,13 +31,14 @@ def process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     or anything else), queued tasks are cancelled and the workers are terminated and reaped (none left behind),
     instead of waiting, as ``ProcessPoolExecutor`` does, for every task to finish."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
-    # start the workers with SIGINT blocked, so none can take a Ctrl-C before its initializer ignores it
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pool.submit(int).result()  # starts every worker (all at once under fork; one more if needed otherwise)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    try:
+        # start the workers with SIGINT blocked, so none can take a Ctrl-C before its initializer ignores it (one
+        # that came meanwhile is raised here once unblocked)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool.submit(int).result()  # starts every worker (all at once under fork; one more if needed otherwise)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         yield pool
     except BaseException:
         _stop(pool)

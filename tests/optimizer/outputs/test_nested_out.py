@@ -13,6 +13,7 @@ import textwrap
 import pytest
 
 from optimizer.cli import main
+from optimizer.errors import InputError
 from optimizer.outputs.commit import claimed, commit_outputs
 
 SWEEP = "name = 's'\n[solver]\niterations = 1\n[sweep]\n'fleet.0.count' = [6]\n"
@@ -55,8 +56,14 @@ def test_an_out_nested_with_one_being_written_is_refused_before_any_work(
 def test_nested_folders_one_after_the_other_and_the_same_folder_at_once_are_allowed(tmp_path):
     writer = {"f.txt": lambda path: path.write_text("x", encoding="utf-8")}
     commit_outputs(tmp_path / "A", writer)
-    with claimed(tmp_path / "A"), claimed(tmp_path / "A"):  # the same folder twice: they take turns at the switch
-        pass
+    claim = tmp_path / ".A.claim"
+    with claimed(tmp_path / "A"):
+        with claimed(tmp_path / "A"):  # the same folder twice: allowed (they take turns at the switch)
+            pass
+        assert claim.exists()  # the first command still holds it: a command nested with A is still refused
+        with pytest.raises(InputError, match="which contains it"), claimed(tmp_path / "A" / "B"):
+            pass
+    assert not claim.exists()  # the last command on A removed it
     with claimed(tmp_path / "A" / "B"):  # A's command has ended: its claim file is left, but no one holds it
         commit_outputs(tmp_path / "A" / "B", writer)
     commit_outputs(tmp_path / "A", writer)

@@ -43,7 +43,9 @@ COMMANDS = {
 }  # fmt: skip
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from /proc (Linux)")
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").is_file(), reason="reads child processes from /proc"
+)
 @pytest.mark.parametrize("to", ["group", "parent"])  # a terminal's Ctrl-C reaches the whole group; kill -INT one
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_ctrl_c_stops_the_workers(tmp_path, command, to):
