@@ -261,8 +261,9 @@ def region_markdown(rows: Sequence[dict], scenario: Scenario) -> str:
     lines = [
         f"# 全区汇总 Region summary — {scenario.name} ({scenario.design})", "",
         "> **估算数据 ESTIMATED DATA**: village positions and all volumes of the region data set are estimates; costs "
-        "are the scenario's (estimates, see optimizer/planning/costs.py). The fleet of each county is scaled from "
-        "the scenario's by its service points (Hangjin: 61).", "",
+        "are the scenario's (estimates, see optimizer/planning/costs.py). The fleet of each county is the scenario's "
+        "(set for Hangjin) scaled by the larger of its service points over Hangjin's 61 and its parcels over "
+        "Hangjin's.", "",
         f"{len(ok)} of {len(rows)} counties planned; not planned: "
         + ("; ".join(f"{r['county_name']} ({r['county_code']}): {r['status']}" for r in rows if r not in ok)
            or "none"),
