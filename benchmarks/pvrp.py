@@ -12,6 +12,15 @@ FAMILIES = {"p01-p10": range(1, 11), "p11-p13": range(11, 14), "p14-p32": range(
 TARGET = {f"p{i:02d}" for i in (*range(2, 11), *range(14, 27))} | {f"pr{i:02d}" for i in range(1, 11)}
 
 
+def in_group(name: str, group: str) -> bool:
+    """Whether instance ``name`` belongs to a table's row ``group``: a family, the target set, or "all"."""
+    if group == "all":
+        return True
+    if group.startswith("target"):
+        return name in TARGET
+    return family(name) == group
+
+
 def family(name: str) -> str:
     if name.startswith("pr"):
         return "pr01-pr10"
@@ -78,14 +87,7 @@ def table(res: dict) -> str:
     groups = [*FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
     for g in groups:
 
-        def member(r, g=g):
-            if g == "all":
-                return True
-            if g.startswith("target"):
-                return r["instance"] in TARGET
-            return family(r["instance"]) == g
-
-        part = [r for r in runs if member(r)]
+        part = [r for r in runs if in_group(r["instance"], g)]
         if not part:
             continue
         cgl = {r["instance"]: r["cgl97_gap_pct"] for r in part}

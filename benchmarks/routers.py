@@ -90,14 +90,7 @@ def pvrp_table(res: dict) -> str:
     groups = [*pvrp.FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
     for g in groups:
 
-        def member(r, g=g):
-            if g == "all":
-                return True
-            if g.startswith("target"):
-                return r["instance"] in pvrp.TARGET
-            return pvrp.family(r["instance"]) == g
-
-        part = [r for r in runs if member(r)]
+        part = [r for r in runs if pvrp.in_group(r["instance"], g)]
         if not part:
             continue
         cgl = {r["instance"]: r["cgl97_gap_pct"] for r in part}

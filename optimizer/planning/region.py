@@ -139,14 +139,9 @@ def _code_version() -> str:
         return "unknown"
 
 
-def plan_county(scenario: Scenario, county: County, out: Path | None) -> dict:
-    """Plan one county (a task: runs on a worker); its outputs go to ``out/counties/<code>/``. The row of
-    ``region.csv``; a county without a feasible plan is a row with ``status`` saying why, never an exception."""
-    from optimizer.outputs import write_all
-    from optimizer.outputs.tables import key_figures
-    from optimizer.planning.run import run_scenario
-
-    row: dict = {
+def _row_head(scenario: Scenario, county: County) -> dict:
+    """The columns of a county's ``region.csv`` row known before it is planned."""
+    return {
         "county_code": county.code,
         "county_name": county.name,
         "villages": county.villages,
@@ -154,6 +149,16 @@ def plan_county(scenario: Scenario, county: County, out: Path | None) -> dict:
         "design": scenario.design,
         "prefecture": county.prefecture,
     }
+
+
+def plan_county(scenario: Scenario, county: County, out: Path | None) -> dict:
+    """Plan one county (a task: runs on a worker); its outputs go to ``out/counties/<code>/``. The row of
+    ``region.csv``; a county without a feasible plan is a row with ``status`` saying why, never an exception."""
+    from optimizer.outputs import write_all
+    from optimizer.outputs.tables import key_figures
+    from optimizer.planning.run import run_scenario
+
+    row = _row_head(scenario, county)
     start = time.perf_counter()
     try:
         run = run_scenario(county_scenario(scenario, county))
@@ -228,15 +233,7 @@ def run_region(
                     if tries[county.code] < 2:
                         futures[pool.submit(plan_county, scenario, county, out)] = county
                         continue
-                    row = {
-                        "county_code": county.code,
-                        "county_name": county.name,
-                        "villages": county.villages,
-                        "service_points": county.service_points,
-                        "design": scenario.design,
-                        "prefecture": county.prefecture,
-                        "status": f"error: {type(exc).__name__}: {exc}"[:300],
-                    }
+                    row = {**_row_head(scenario, county), "status": f"error: {type(exc).__name__}: {exc}"[:300]}
                 rows[county.code] = row
                 failed += not str(row.get("status", "")).startswith("ok")
                 log.write(json.dumps({"key": keys[county.code], "row": row}, ensure_ascii=False) + "\n")
