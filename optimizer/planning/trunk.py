@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from optimizer.errors import InputError
+from optimizer.errors import InfeasibleError
 from optimizer.model import (
     Client,
     Depot,
@@ -202,9 +202,11 @@ def _route_trunk_day(
     routes, dropped = route_day(sub, day, visits, budget, seed=day)
     if dropped:
         missed = ", ".join(clients[i].name for i in dropped)
-        raise InputError(
-            f"trunk runs, day {day}: the trunk fleet ({trunk.count} x {trunk.capacity} parcels, "
-            f"{trunk.max_shift_minutes:g}-min shift) cannot reach {missed}; raise trunk.count, capacity or shift"
+        raise InfeasibleError(
+            [
+                f"trunk runs, day {day}: the trunk fleet ({trunk.count} x {trunk.capacity} parcels, "
+                f"{trunk.max_shift_minutes:g}-min shift) cannot reach {missed}; raise trunk.count, capacity or shift"
+            ]
         )
     copies: dict[int, int] = {}
     numbered = []

@@ -170,3 +170,17 @@ def test_missed_visits_are_marked_missed_in_every_output(tmp_path):
     with open(out / "routes.csv", encoding="utf-8") as fh:
         visited = {(r["stop_id"], r["day"]) for r in csv.DictReader(fh)}
     assert not {(u["id"], str(u["day"])) for u in doc["unserved"]} & visited
+
+
+def test_a_trunk_that_cannot_reach_the_stations_is_no_feasible_plan(tmp_path, capsys):
+    """A trunk shift too short for the farthest station: exit 2 with "no feasible plan" naming the stations (the
+    region table then says ``infeasible``, not ``error``)."""
+    text = (REPO / "scenarios" / "relay.toml").read_text(encoding="utf-8")
+    assert "cost_per_km = 1.6\nmax_shift_minutes = 660\n" in text
+    path = tmp_path / "short-trunk.toml"
+    path.write_text(text.replace("cost_per_km = 1.6\nmax_shift_minutes = 660\n", "cost_per_km = 1.6\n"
+                                 "max_shift_minutes = 60\n", 1), encoding="utf-8")  # fmt: skip
+    assert main(["plan", "--scenario", str(path), "--out", str(tmp_path / "out"), "--iterations", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "no feasible plan: trunk runs, day" in err and "cannot reach" in err and "站" in err
+    assert not (tmp_path / "out").exists()
