@@ -11,7 +11,7 @@ from optimizer.cli import main
 from optimizer.errors import InputError
 from optimizer.planning.region import DEFAULT_REGION_DIR, PROGRESS, REGION_COLUMNS, load_counties
 
-COUNTIES = "150103,150205,150121"  # three small counties of three sizes
+COUNTIES = "150103,150205,150902"  # three small counties: 5, 14 and 26 service points
 
 
 def _table(out):
