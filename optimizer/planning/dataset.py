@@ -110,12 +110,13 @@ class DataSet:
 
     def without_runs_for(self, types: tuple[str, ...]) -> DataSet:
         """The data set with the service points of these village ``type`` values turned into villages without runs
-        (``service_point`` False). ``InputError`` if no service point is left."""
+        (``service_point`` False). ``InputError`` if neither a service point nor a town-seat village is left."""
         if not types:
             return self
         villages = tuple(replace(v, service_point=False) if v.type in types else v for v in self.villages)
-        if not any(v.service_point for v in villages):
-            raise InputError(f"{self.folder}: skip_types {', '.join(types)} leaves no service point to plan")
+        if not any(v.service_point or v.in_town_seat for v in villages):
+            raise InputError(f"{self.folder}: skip_types {', '.join(types)} leaves nothing to plan (no service point "
+                             "and no town-seat village)")
         return replace(self, villages=villages)
 
     def place(self, place_id: str) -> Station | Village:
@@ -344,6 +345,6 @@ def load_dataset(folder: str | Path | None = None) -> DataSet:
                 type=(row.get("type") or "").strip(),
             )
         )
-    if not any(v.service_point for v in villages):
-        raise InputError(f"{vpath}: no village with service_point = 1; nothing to plan")
+    if not any(v.service_point or v.in_town_seat for v in villages):
+        raise InputError(f"{vpath}: no village with service_point = 1 or in_town_seat = 1; nothing to plan")
     return DataSet(folder, centre, tuple(stations), tuple(villages), boundary)

@@ -160,19 +160,20 @@ def test_bad_volumes_in_villages_csv(tmp_path, capsys, data_copy, edit, message)
     _fails(capsys, _plan(tmp_path, f"data = '{data_copy}'\n"), "villages.csv", message)
 
 
-def test_a_data_set_without_service_points(tmp_path, capsys, data_copy):
+def test_a_data_set_without_service_points_or_town_seat_villages(tmp_path, capsys, data_copy):
+    """Town-seat villages alone still need runs (to their counters); with neither there is nothing to plan."""
     path = data_copy / "villages.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
     cols = rows[0].split(",")
-    at = cols.index("service_point")
     import csv
 
     parsed = list(csv.reader(rows))
     for row in parsed[1:]:
-        row[at] = "0"
+        row[cols.index("service_point")] = "0"
+        row[cols.index("in_town_seat")] = "0"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(parsed)
-    _fails(capsys, _plan(tmp_path, f"data = '{data_copy}'\n"), "no village with service_point = 1")
+    _fails(capsys, _plan(tmp_path, f"data = '{data_copy}'\n"), "no village with service_point = 1 or in_town_seat = 1")
 
 
 def _swap(coords):

@@ -81,6 +81,20 @@ def test_farms_get_runs_unless_the_scenario_skips_their_type(tmp_path):
     assert main(["plan", "--scenario", str(bad), "--out", str(tmp_path / "o")]) == 2
 
 
+def test_a_county_whose_villages_all_lie_in_town_seats_gets_runs_to_its_counters():
+    """东胜区 (150602) has 27 villages, all in town seats, and no service point of its own: its parcels still go from
+    the centre to the stations' counters, so it is planned (it was reported as "nothing to plan"). With Hangjin's
+    8 vans; the region's fleet rule gives it 4, too few for Monday's counter visits (see benchmarks/README.md)."""
+    from optimizer.planning.run import run_scenario
+    from optimizer.planning.scenario import Scenario
+
+    (county,) = load_counties(DEFAULT_REGION_DIR, ["150602"])
+    assert county.service_points == 0
+    run = run_scenario(Scenario(data=county.folder, iterations=1, time_limit_s=120))
+    visited = {run.problem.clients[i].id for r in run.result.plan.routes for i in r.clients}
+    assert run.check.ok and visited == {c.place_id for c in run.counters if c.place_id != run.dataset.centre.id}
+
+
 def test_the_fleet_rule_scales_by_villages_or_parcels_whichever_is_larger():
     """新城区 (150102) has 11 service points but 4,402 parcels a week at its town-seat counters: scaled by villages
     alone it got 2 vans (3,600 parcels of capacity a week) and no feasible plan."""
