@@ -1,6 +1,7 @@
 """Region runs: the same counties at a fixed work budget on the local process pool and on Dask ``LocalCluster``s of
-1 and 2 workers, in one run; wall time, peak memory of the worker processes, seconds per county task against its
-service points, and whether every engine gave the same ``region.csv``.
+1 and 2 workers, in one run; wall time, the workers' CPU time, peak memory of the worker processes (the largest
+so far: a later engine's figure covers the earlier ones), seconds per county task against its service points, and
+whether every engine gave the same ``region.csv``.
 
     python -m benchmarks.region --counties 12 --iterations 10      # the 12 counties nearest the median size
     python -m benchmarks.region --counties all --iterations 10     # the whole region (long)
@@ -31,8 +32,14 @@ def _pick(counties, n: str):
     return sorted(counties, key=lambda c: (abs(c.service_points - size), c.code))[: int(n)]
 
 
+def _children_cpu_s() -> float:
+    """User and system CPU seconds of the ended child processes (pool workers, Dask workers) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: list[str] | None = None) -> None:
-    from optimizer.planning.region import DEFAULT_REGION_DIR, load_counties, run_region
+    from optimizer.planning.region import DEFAULT_REGION_DIR, load_counties, print_progress, run_region
     from optimizer.planning.scenario import Scenario
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -44,15 +51,17 @@ def main(argv: list[str] | None = None) -> None:
     scenario = Scenario(iterations=args.iterations, time_limit_s=600.0)
     runs, tables = [], {}
     for name, scheduler, jobs in ENGINES:
+        cpu_before = _children_cpu_s()
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
-            rows = run_region(scenario, counties, out, scheduler=scheduler, jobs=jobs)
+            rows = run_region(scenario, counties, out, scheduler=scheduler, jobs=jobs, progress=print_progress)
             wall = time.perf_counter() - start
             tables[name] = sorted(json.dumps({k: v for k, v in r.items() if k != "runtime_s"}, sort_keys=True)
                                   for r in rows)  # fmt: skip
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         runs.append({
-            "engine": name, "workers": jobs, "wall_s": round(wall, 1), "peak_child_mb": round(children, 1),
+            "engine": name, "workers": jobs, "wall_s": round(wall, 1),
+            "worker_cpu_s": round(_children_cpu_s() - cpu_before), "peak_child_mb_so_far": round(children, 1),
             "task_s_per_county": {r["county_code"]: r.get("runtime_s") for r in rows},
             "ok": sum(str(r.get("status", "")).startswith("ok") for r in rows),
         })  # fmt: skip
