@@ -240,9 +240,10 @@ def _check_common(path: Path, line: int, row: dict[str, str], seen: dict[str, st
 
 
 def _swapped(geometry: BaseGeometry) -> BaseGeometry:
-    from shapely.ops import transform
+    """The geometry with x and y exchanged (a boundary written as (lat, lon))."""
+    import shapely
 
-    return transform(lambda x, y, z=None: (y, x), geometry)
+    return shapely.transform(geometry, lambda xy: xy[:, ::-1])
 
 
 def load_boundary(path: Path) -> BaseGeometry:
