@@ -186,10 +186,12 @@ def require_served(problem: Problem, result: Result, report) -> None:
                     "raise the time limit (--time-limit, or [solver] time_limit), or set policy.unserved_penalty",
                 ]
             )
+        # seconds only where the clock ended the run: a work-bounded run's message is the same on any machine
+        clock = f", {result.runtime_s:.0f} s" if result.stopped_by == BY_TIME else ""
         raise InfeasibleError(
             [
-                f"{len(plan.unserved)} required visits left unserved by the search ({result.iterations} iterations, "
-                f"{result.runtime_s:.0f} s, stopped by {result.stopped_by}): " + ", ".join(names),
+                f"{len(plan.unserved)} required visits left unserved by the search ({result.iterations} iterations"
+                f"{clock}, stopped by {result.stopped_by}): " + ", ".join(names),
                 "add vehicles, lengthen the shifts, raise the time limit, or set policy.unserved_penalty",
             ]
         )
