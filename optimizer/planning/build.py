@@ -352,6 +352,11 @@ def build_problem(
             if counter.place_id != dataset.centre.id
             for part in _counter_clients(counter, dataset, row[counter.place_id], policy, capacity)
         )
+    if not clients:  # town-seat villages only, all served at the centre's counter (or, relayed, by the trunk)
+        raise InputError(
+            f"{dataset.folder}: nothing for the vans to plan in the {design} design: no village has service_point = 1"
+            + (", and every town-seat village is served at the centre's counter" if design == "direct" else "")
+        )
     problem = Problem(
         depots=depots,
         vehicle_types=tuple(types),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,7 @@ class DataSet:
         if not types:
             return self
         villages = tuple(replace(v, service_point=False) if v.type in types else v for v in self.villages)
-        if not any(v.service_point or v.in_town_seat for v in villages):
+        if not _anything_to_plan(villages):
             raise InputError(f"{self.folder}: skip_types {', '.join(types)} leaves nothing to plan (no service point "
                              "and no town-seat village)")
         return replace(self, villages=villages)
@@ -239,6 +239,11 @@ def _check_common(path: Path, line: int, row: dict[str, str], seen: dict[str, st
     return lat, lon
 
 
+def _anything_to_plan(villages: Sequence[Village]) -> bool:
+    """Whether some village needs parcels brought: a service point, or a town-seat village (served at a counter)."""
+    return any(v.service_point or v.in_town_seat for v in villages)
+
+
 def _swapped(geometry: BaseGeometry) -> BaseGeometry:
     """The geometry with x and y exchanged (a boundary written as (lat, lon))."""
     import shapely
@@ -346,6 +351,6 @@ def load_dataset(folder: str | Path | None = None) -> DataSet:
                 type=(row.get("type") or "").strip(),
             )
         )
-    if not any(v.service_point or v.in_town_seat for v in villages):
+    if not _anything_to_plan(villages):
         raise InputError(f"{vpath}: no village with service_point = 1 or in_town_seat = 1; nothing to plan")
     return DataSet(folder, centre, tuple(stations), tuple(villages), boundary)

@@ -176,6 +176,24 @@ def test_a_data_set_without_service_points_or_town_seat_villages(tmp_path, capsy
     _fails(capsys, _plan(tmp_path, f"data = '{data_copy}'\n"), "no village with service_point = 1 or in_town_seat = 1")
 
 
+def test_town_seat_villages_only_at_the_centres_counter_leave_the_vans_nothing_to_plan(tmp_path, capsys, data_copy):
+    """No service point, and the only town-seat villages are in the centre's own town: no van stop at all."""
+    import csv
+
+    path = data_copy / "villages.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        parsed = list(csv.reader(fh))
+    cols = parsed[0]
+    with open(data_copy / "stations.csv", encoding="utf-8", newline="") as fh:
+        centre = next(r for r in csv.DictReader(fh) if r["kind"] == "centre")
+    for row in parsed[1:]:
+        row[cols.index("service_point")] = "0"
+        row[cols.index("in_town_seat")] = "1" if row[cols.index("township")] == centre["township"] else "0"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(parsed)
+    _fails(capsys, _plan(tmp_path, f"data = '{data_copy}'\n"), "nothing for the vans to plan in the direct design")
+
+
 def _swap(coords):
     return [_swap(c) for c in coords] if isinstance(coords[0], list) else [coords[1], coords[0]]
 
