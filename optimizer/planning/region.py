@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from optimizer.errors import InputError, RuralpostError
+from optimizer.errors import InfeasibleError, InputError, RuralpostError
 from optimizer.files import read_text, write_text_atomic
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
 from optimizer.planning.executors import executor
@@ -175,7 +175,7 @@ def plan_county(scenario: Scenario, county: County, out: Path | None) -> dict:
             "iterations": run.result.iterations,
         })  # fmt: skip
     except RuralpostError as exc:  # bad data or no feasible plan: a result of the region run, not its end
-        kind = "infeasible" if "no feasible plan" in str(exc) else "error"
+        kind = "infeasible" if isinstance(exc, InfeasibleError) else "error"
         row["status"] = f"{kind}: {' '.join(str(exc).split())[:300]}"
     row["runtime_s"] = round(time.perf_counter() - start, 1)
     return row
