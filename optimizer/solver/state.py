@@ -98,6 +98,7 @@ class WeekState:
         # without opening hours, a route's duration grows by exactly the detour and the stop: O(1) shift checks
         self._windows = any(c.opening is not None for c in self.problem.clients)
         self._tables: dict[int, _DayTable] = {}  # per day, until its routes or their loads change
+        self._stale: set[int] = set()  # days whose routes changed since their table was built (``remove``, ``apply``)
         self._depot_number = {d.id: k for k, d in enumerate(self.problem.depots)}
         # parcels of each (client, day) that cached route figures may assume; a change drops the client's entries
         self._seen: dict[tuple[int, int], tuple[int, int]] = dict(self.loads)
@@ -132,6 +133,7 @@ class WeekState:
         )
         other._seen = dict(self._seen)
         other._tables = dict(self._tables)
+        other._stale = set(self._stale)
         other.routed_by = dict(self.routed_by)
         return other
 
@@ -359,13 +361,19 @@ class WeekState:
     def _day_table(self, day: int) -> _DayTable:
         """The insertion rows of the day's feasible routes (cached until the routes or their loads change; a
         rebuild reuses the figures of the routes that did not change)."""
-        key = tuple((v, tuple(s)) for v, s in sorted(self.routes.get(day, {}).items()) if s)
         cached = self._tables.get(day)
+        if cached is not None and day not in self._stale:
+            return cached
+        key = tuple((v, tuple(s)) for v, s in sorted(self.routes.get(day, {}).items()) if s)
+        self._stale.discard(day)
         if cached is not None and cached.key == key:
             return cached
-        # a cached table is dropped when a client's loads change (``forget_costs``): its figures still hold
-        old = dict(zip(cached.key, cached.infos, strict=True)) if cached is not None else {}
-        infos = tuple(old[route] if route in old else self._info(day, *route) for route in key)
+        # a cached table is dropped when a client's loads change (``forget_costs``): its figures still hold. Reuse
+        # is looked up by vehicle, then the stops compared: hashing every route's stops would cost more.
+        old = {v: (stops, info) for (v, stops), info in zip(cached.key, cached.infos, strict=True)} if cached else {}
+        infos = tuple(
+            old[v][1] if v in old and old[v][0] == stops else self._info(day, v, stops) for v, stops in key
+        )
         vehicles = [vehicle for (vehicle, _), info in zip(key, infos, strict=True) if info.rows is not None]
         parts = [info.rows for info in infos if info.rows is not None]
         if parts:
@@ -440,6 +448,7 @@ class WeekState:
                     stops.remove(c)
                     changed.add(day)
             self.unserved.add((c, day))
+        self._stale |= changed
         return changed
 
     def apply(self, move: Move) -> set[int]:
@@ -455,6 +464,7 @@ class WeekState:
                 self.unserved.add((c, day))
             else:
                 self.routes.setdefault(day, {}).setdefault(vehicle, []).insert(pos, c)
+        self._stale |= set(move.removals) | {d for d, (v, _) in move.inserts.items() if v is not None}
         self.patterns[c] = move.pattern
         self.loads = dict(move.loads)
         self._note_loads(c)
