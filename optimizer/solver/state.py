@@ -371,9 +371,7 @@ class WeekState:
         # a cached table is dropped when a client's loads change (``forget_costs``): its figures still hold. Reuse
         # is looked up by vehicle, then the stops compared: hashing every route's stops would cost more.
         old = {v: (stops, info) for (v, stops), info in zip(cached.key, cached.infos, strict=True)} if cached else {}
-        infos = tuple(
-            old[v][1] if v in old and old[v][0] == stops else self._info(day, v, stops) for v, stops in key
-        )
+        infos = tuple(old[v][1] if v in old and old[v][0] == stops else self._info(day, v, stops) for v, stops in key)
         vehicles = [vehicle for (vehicle, _), info in zip(key, infos, strict=True) if info.rows is not None]
         parts = [info.rows for info in infos if info.rows is not None]
         if parts:
