@@ -1,9 +1,11 @@
 """Both day routers side by side, in one run on one commit: Cordeau's PVRP instances (gap to the best-known values,
 CGL97's gaps beside) and Hangjin's two designs (first feasible plan, cost at 5/10/30/60 s, the default work-bounded
-run and its fleet).
+run and its fleet), and optionally a synthetic banner (``--banner N`` villages at 10 minutes, first feasible plan and
+cost over time).
 
     python -m benchmarks.routers --instances target --limits 30 --seeds 1
     python -m benchmarks.routers --instances pr05,pr10 --limits 120 --seeds 1,2,3 --no-hangjin
+    python -m benchmarks.routers --instances target --limits 120 --jobs 2 --banner 1000   # + the synthetic banner
 
 Writes ``benchmarks/results-routers.json`` (every run, with the machine and the commit) and prints the tables that
 ``benchmarks/README.md`` quotes. Runs one at a time by default (``--jobs 1``): the PVRP runs are bounded by time, so
@@ -19,7 +21,7 @@ import os
 import platform
 from pathlib import Path
 
-from benchmarks import common, hangjin, pvrp
+from benchmarks import common, hangjin, pvrp, scaling
 from benchmarks.common import code_version, fmt, run_isolated, spread
 from benchmarks.run import shared_folder
 from optimizer.routing import ROUTERS
@@ -39,8 +41,14 @@ def _instances(spec: str, meta: dict) -> list[str]:
     return names
 
 
-def run(names: list[str], limits: list[float], seeds: list[int], jobs: int, with_hangjin: bool) -> dict:
-    """Every (instance, limit, seed) for each router, then Hangjin's runs for each router."""
+BANNER_LIMIT_S = 600.0  # the synthetic banner's time limit (the issue's 10 minutes)
+
+
+def run(
+    names: list[str], limits: list[float], seeds: list[int], jobs: int, with_hangjin: bool, banner: int = 0
+) -> dict:
+    """Every (instance, limit, seed) for each router, then Hangjin's runs for each router, then the synthetic banner
+    of ``banner`` villages (0: none) for each router."""
     folder = shared_folder() / "benchmarks" / "pvrp"
     with open(folder / "instances.csv", encoding="utf-8") as fh:
         meta = {r["instance"]: r for r in csv.DictReader(fh)}
@@ -65,9 +73,11 @@ def run(names: list[str], limits: list[float], seeds: list[int], jobs: int, with
         tasks += [(hangjin.solve_once, {"design": d, "seed": 0, "time_limit": None, "router": r})
                   for d in ("direct", "relay") for r in ROUTERS]  # fmt: skip
         hangjin_runs = run_isolated(tasks, jobs)
+    tasks = [(scaling.solve_once, {"n": banner, "time_limit": BANNER_LIMIT_S, "router": r}) for r in ROUTERS]
+    banner_runs = run_isolated(tasks, jobs) if banner else []
     return {
         "code": code_version(), "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-        "jobs": jobs, "pvrp": runs, "hangjin": hangjin_runs,
+        "jobs": jobs, "pvrp": runs, "hangjin": hangjin_runs, "banner": banner_runs,
     }  # fmt: skip
 
 
@@ -89,7 +99,6 @@ def pvrp_table(res: dict) -> str:
     lines = ["| family | instances | " + " | ".join(heads) + " | CGL97 (1997) |", "|" + " --- |" * (len(heads) + 3)]
     groups = [*pvrp.FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
     for g in groups:
-
         part = [r for r in runs if pvrp.in_group(r["instance"], g)]
         if not part:
             continue
@@ -141,6 +150,27 @@ def hangjin_table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def banner_table(res: dict) -> str:
+    runs = res.get("banner") or []
+    if not runs:
+        return ""
+    heads = ["60 s", "120 s", "300 s", "600 s"]
+    lines = ["| villages | router | first feasible (s) | " + " | ".join(heads) + " | final | iterations | unserved | "
+             "checked | peak MB |", "|" + " --- |" * (len(heads) + 8)]  # fmt: skip
+    for r in runs:
+        if "error" in r:
+            lines.append(f"| {r['n']} | {r['router']} | {r['error']} |" + " |" * (len(heads) + 6))
+            continue
+        ff = "not reached" if r["first_feasible_s"] is None else f"{r['first_feasible_s']:.1f}"
+        values = [r["checkpoints"].get(h.replace(" ", "")) for h in heads]
+        # the search's objective carries 10^7 per missed visit until every visit is placed
+        cells = ["–" if v is None else "visits missed" if v >= 1e7 else f"{v:,.0f}" for v in values]
+        lines.append(f"| {r['villages']} | {r['router']} | {ff} | " + " | ".join(cells)
+                     + f" | {r['final']:,.0f} | {r['iterations']} | {r['unserved']} | "
+                     f"{'yes' if r['feasible'] else 'NO'} | {r['peak_rss_mb']} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--instances", default="target", help="'target', 'all' or comma-separated names (default target)")
@@ -148,6 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", default="1", help="comma-separated seeds (default 1)")
     ap.add_argument("--jobs", type=int, default=1, help="runs side by side (default 1)")
     ap.add_argument("--no-hangjin", action="store_true", help="skip the Hangjin runs")
+    ap.add_argument("--banner", type=int, default=0, help="villages of a synthetic banner, 10 min (default 0: none)")
     ap.add_argument("--out", default=str(HERE / "results-routers.json"), help="results JSON")
     ap.add_argument("--resume", action="store_true", help="reuse runs in the progress log made of the same commit")
     args = ap.parse_args(argv)
@@ -159,12 +190,14 @@ def main(argv: list[str] | None = None) -> None:
     seeds = [int(x) for x in args.seeds.split(",")]
     common.progress_log = Path(args.out).with_suffix(".progress.jsonl")  # each run as it ends; --resume reuses them
     common.resume = args.resume
-    res = run(names, limits, seeds, args.jobs, not args.no_hangjin)
+    res = run(names, limits, seeds, args.jobs, not args.no_hangjin, args.banner)
     Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"measured at {res['code']} on {res['machine']}, {res['jobs']} run(s) at a time")
     print(pvrp_table(res))
     print()
     print(hangjin_table(res))
+    print()
+    print(banner_table(res))
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def synthetic_problem(n: int, seed: int = 0):
     return Problem(depots, vans, clients, km, minutes, name=f"synthetic-{n}")
 
 
-def solve_once(n: int, time_limit: float) -> dict:
+def solve_once(n: int, time_limit: float, router: str = "ortools") -> dict:
     import time
 
     from optimizer import SolveParams, check, solve
@@ -54,10 +54,11 @@ def solve_once(n: int, time_limit: float) -> dict:
     start = time.perf_counter()
     problem = synthetic_problem(n)
     built = time.perf_counter() - start
-    result = solve(problem, SolveParams(time_limit_s=time_limit, iterations=None, seed=1))
+    result = solve(problem, SolveParams(time_limit_s=time_limit, iterations=None, seed=1, router=router))
     report = check(problem, result.plan)
     return {
-        "villages": n, "depots": len(problem.depots), "vans": sum(vt.count for vt in problem.vehicle_types),
+        "villages": n, "router": router, "depots": len(problem.depots),
+        "vans": sum(vt.count for vt in problem.vehicle_types),
         "time_limit_s": time_limit, "build_s": round(built, 1),
         "first_feasible_s": result.first_feasible_s, "first_plan_s": round(result.history[0][0], 1),
         "final": round(result.stats.total_cost, 2), "unserved": result.stats.unserved, "feasible": report.ok,
