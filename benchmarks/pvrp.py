@@ -86,7 +86,6 @@ def table(res: dict) -> str:
              "|" + " --- |" * (len(limits) + 3)]  # fmt: skip
     groups = [*FAMILIES, "pr01-pr10", "target set (p02-p10, p14-p26, pr01-pr10)", "all"]
     for g in groups:
-
         part = [r for r in runs if in_group(r["instance"], g)]
         if not part:
             continue

@@ -147,8 +147,9 @@ def plan_document(run: PlanRun) -> dict:
         "check": {
             "ok": run.check.ok and all(c.ok for c in run.trunk_checks),
             "violations": run.check.violations + [v for c in run.trunk_checks for v in c.violations],
-            "recomputed_cost": round(run.check.cost + sum(c.cost for c in run.trunk_checks)
-                                     + (run.trunk.fleet_cost if run.trunk else 0.0), 2),
+            "recomputed_cost": round(
+                run.check.cost + sum(c.cost for c in run.trunk_checks) + (run.trunk.fleet_cost if run.trunk else 0.0), 2
+            ),
         },
         "network_cost": run.network_cost,
         "stations": run.stations,
@@ -158,8 +159,12 @@ def plan_document(run: PlanRun) -> dict:
             "villages": [v.id for v in run.dataset.villages if v.type in run.scenario.policy.skip_types],
         },
         "town_seats": [
-            {"served_at": c.place_id, "villages": list(c.village_ids), "parcels_down_per_week": round(c.down),
-             "parcels_up_per_week": round(c.up)}
+            {
+                "served_at": c.place_id,
+                "villages": list(c.village_ids),
+                "parcels_down_per_week": round(c.down),
+                "parcels_up_per_week": round(c.up),
+            }
             for c in run.counters
         ],
         "villages": villages,
@@ -190,7 +195,8 @@ def _relay(run: PlanRun) -> dict | None:
     return {
         "trunk_departs": clock(0.0, run.trunk.departs_minutes),
         "station_hold_days": run.trunk.hold_days,
-        "rule": "station vans wait for the trunk and deliver the same day" if same_day
+        "rule": "station vans wait for the trunk and deliver the same day"
+        if same_day
         else "parcels wait one night at the station; station vans leave at the shift start the next working day",
         "trunk_days": [d.day for d in run.trunk.days],
         "trunk_fleet": run.trunk.fleet_size,

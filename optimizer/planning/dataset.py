@@ -115,8 +115,10 @@ class DataSet:
             return self
         villages = tuple(replace(v, service_point=False) if v.type in types else v for v in self.villages)
         if not _anything_to_plan(villages):
-            raise InputError(f"{self.folder}: skip_types {', '.join(types)} leaves nothing to plan (no service point "
-                             "and no town-seat village)")
+            raise InputError(
+                f"{self.folder}: skip_types {', '.join(types)} leaves nothing to plan (no service point "
+                "and no town-seat village)"
+            )
         return replace(self, villages=villages)
 
     def place(self, place_id: str) -> Station | Village:

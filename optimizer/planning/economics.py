@@ -92,8 +92,7 @@ def network_cost(figures: PlanFigures, dataset: DataSet, costs: NetworkCosts) ->
     posts = len(dataset.service_points) * costs.village_post_yuan_per_month
     staff = costs.centre_staff * costs.centre_staff_yuan_per_month
     rent = sum(
-        max(0.0, (floor_low_m2(s.floor_m2) or 0.0) - costs.free_m2(s.id))
-        * costs.station_rent_yuan_per_m2_month
+        max(0.0, (floor_low_m2(s.floor_m2) or 0.0) - costs.free_m2(s.id)) * costs.station_rent_yuan_per_m2_month
         for s in dataset.stations
     )
     parts = {

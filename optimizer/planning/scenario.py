@@ -148,7 +148,7 @@ def _policy(where: str, table: Any) -> Policy:
             values[key] = patterns
         elif key == "skip_types":
             if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-                raise InputError(f"{at}: expected a list of village types, e.g. [\"farm\"]")
+                raise InputError(f'{at}: expected a list of village types, e.g. ["farm"]')
             unknown = sorted(set(value) - set(VILLAGE_TYPES))
             if unknown:
                 allowed = ", ".join(VILLAGE_TYPES)

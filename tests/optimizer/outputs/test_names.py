@@ -32,8 +32,10 @@ def test_people_read_both_names_and_routes_csv_keeps_the_official(hangjin_out):
     summary = (hangjin_out / "summary.md").read_text(encoding="utf-8")
     assert "| 巴音温都尔（呼和木独镇） | 巴音温都尔嘎查村 | 呼和木独镇 | 150625104203 |" in summary
     header = (hangjin_out / "routes.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == ("day,vehicle,seq,stop_id,stop_name,arrival,delivered,picked_up,load_after,leg_km,leg_min,"
-                      "stop_name_pinyin,vehicle_type,depot_id,coord_estimated,road_km_estimated")
+    assert header == (
+        "day,vehicle,seq,stop_id,stop_name,arrival,delivered,picked_up,load_after,leg_km,leg_min,"
+        "stop_name_pinyin,vehicle_type,depot_id,coord_estimated,road_km_estimated"
+    )
     rows = read_routes(hangjin_out)
     assert any(r["stop_name"] == "巴音温都尔嘎查村" for r in rows)
     assert not (hangjin_out / "routes.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # plain UTF-8, no BOM

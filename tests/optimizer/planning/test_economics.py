@@ -93,8 +93,10 @@ def test_the_trunk_skips_days_without_station_runs(tmp_path):
     before each (parcels held a night), and no other."""
     fleet = (REPO / "scenarios" / "relay.toml").read_text(encoding="utf-8")
     assert 'depot = "stations"' in fleet
-    text = fleet.replace('depot = "stations"            # one such van type at every station that serves villages',
-                         'depot = "stations"\ndays = [1, 4]')
+    text = fleet.replace(
+        'depot = "stations"            # one such van type at every station that serves villages',
+        'depot = "stations"\ndays = [1, 4]',
+    )
     text = text.replace("count = 2\n", "count = 4\n", 1)  # the station vans: room for every village on two days
     for hold, expected in ((0, {"1", "4"}), (1, {"6", "3"})):
         folder = tmp_path / f"hold{hold}"

@@ -132,8 +132,12 @@ def test_models_pyvrp_cannot_express_or_route_go_to_ortools_and_say_why():
     # villages tied to one depot in a model with another depot's vans
     depots = (Depot("D", "仓", 0), Depot("E", "站", 1))
     vans = (problem.vehicle_types[0], replace(problem.vehicle_types[1], depot="E"))
-    tied = replace(problem, depots=depots, vehicle_types=vans,
-                   clients=tuple(replace(c, depot="D" if k == 0 else None) for k, c in enumerate(problem.clients)))
+    tied = replace(
+        problem,
+        depots=depots,
+        vehicle_types=vans,
+        clients=tuple(replace(c, depot="D" if k == 0 else None) for k, c in enumerate(problem.clients)),
+    )
     assert "tied to one depot" in PYVRP.unsupported(tied, _visits(tied), [(1, 0, 0), (1, 1, 0)])
 
 
