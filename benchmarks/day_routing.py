@@ -3,6 +3,11 @@ same seconds by each of the weekly planner's day routers (``optimizer.routing``:
 is fixed to a good one, so the gap to the reference's own routes measures the router and nothing else.
 
     python -m benchmarks.day_routing pr05 pr03 p22 --seconds 2 --seeds 1,2
+    python -m benchmarks.day_routing pr05 pr10 --seconds 2 --seeds 1 --ours 30 --router pyvrp
+
+With ``--ours SECONDS`` the weekly planner also plans each instance itself (that many seconds, the first seed, the
+router ``--router``), and its own days are routed afresh in the same way: with the routing held equal, the
+difference between its days and CGL97's is what the planner's choice of visit days loses.
 
 Not part of ``benchmarks.run``: it answers one question (how much of the PVRP gap is the routing engine's), and
 its findings are in ``benchmarks/README.md``.
@@ -11,6 +16,7 @@ its findings are in ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
+import csv
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +58,27 @@ def reference_state(name: str, shared: Path) -> WeekState:
     return WeekState(problem, list(plan.patterns), routes)
 
 
+def planned_state(name: str, shared: Path, router: str, seconds: float, seed: int) -> tuple[WeekState, float]:
+    """The instance with the weekly planner's own plan (``seconds``, ``seed``, ``router``), and the plan's cost as
+    the independent checker prices it."""
+    from optimizer import SolveParams, check, solve
+
+    problem = prepare(read_pvrp(shared / "benchmarks" / "pvrp" / "instances" / f"{name}.txt").to_problem())
+    result = solve(problem, SolveParams(time_limit_s=seconds, iterations=None, seed=seed, router=router))
+    report = check(problem, result.plan)
+    if not report.ok or result.plan.unserved:
+        raise SystemExit(f"{name}: the {seconds:g} s plan with {router} is not feasible, nothing to compare")
+    routes: dict[int, dict[tuple[int, int], list[int]]] = {d: {} for d in problem.days}
+    for r in result.plan.routes:
+        routes[r.day][(r.vehicle_type, r.vehicle)] = list(r.clients)
+    return WeekState(problem, list(result.plan.patterns), routes), report.cost
+
+
+def _bks(name: str, shared: Path) -> float:
+    with open(shared / "benchmarks" / "pvrp" / "instances.csv", encoding="utf-8") as fh:
+        return next(float(r["bks"]) for r in csv.DictReader(fh) if r["instance"] == name)
+
+
 def _route(state: WeekState, day: int, router: str, budget: SearchBudget, seed: int) -> tuple[list[list[int]], int]:
     """One day's visits routed afresh by the weekly planner's router ``router`` (the same code path as a plan)."""
     visits = [WeekVisit(c, (day,), *state.loads[(c, day)]) for c, p in enumerate(state.patterns) if day in p]
@@ -91,16 +118,39 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("instances", nargs="+", help="Cordeau instance names, e.g. pr05")
     parser.add_argument("--seconds", type=float, default=2.0, help="routing time per day and engine (s)")
     parser.add_argument("--seeds", default="1,2", help="comma-separated seeds")
+    parser.add_argument("--ours", type=float, help="also plan each instance for this many seconds and compare days")
+    parser.add_argument("--router", choices=ROUTERS, default="pyvrp", help="the planner's router with --ours")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     for name in args.instances:
         state = reference_state(name, shared_folder())
+        if args.ours:
+            _compare_days(name, state, args.ours, args.router, args.seconds, seeds[0])
+            continue
         for engine in ENGINES:
             runs = [route_days(state, engine, args.seconds, s) for s in seeds]
             gaps = " ".join(f"{r.gap_pct:+.2f}" for r in runs)
             print(f"{name} {engine:7s} {args.seconds:g} s a day: {statistics.mean(r.gap_pct for r in runs):+.2f} % "
                   f"above CGL97's routes (seeds {args.seeds}: {gaps}); days not routed in full (counted at CGL97's "
                   f"cost): {sum(r.failed_days for r in runs)}", flush=True)  # fmt: skip
+
+
+def _compare_days(name: str, reference: WeekState, seconds: float, router: str, per_day: float, seed: int) -> None:
+    """Print the planner's plan against CGL97's, each with its days routed afresh by ``router`` (``per_day`` s)."""
+    ours, cost = planned_state(name, shared_folder(), router, seconds, seed)
+    bks = _bks(name, shared_folder())
+    mine = route_days(ours, router, per_day, seed)
+    theirs = route_days(reference, router, per_day, seed)
+    mine_best, theirs_best = min(mine.cost, cost), min(theirs.cost, theirs.reference)
+
+    def gap(x: float) -> str:
+        return f"{100 * (x - bks) / bks:+.2f} %"
+
+    print(f"{name} {router}: plan of {seconds:g} s {gap(cost)} to the best known; its days re-routed {per_day:g} s "
+          f"each {gap(mine_best)}; CGL97's days re-routed the same way {gap(theirs_best)} (CGL97's own routes "
+          f"{gap(theirs.reference)}); the choice of days loses {100 * (mine_best - theirs_best) / bks:+.2f} % of the "
+          f"best known, the routing of the plan's days {100 * (cost - mine_best) / bks:+.2f} %",
+          flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
