@@ -58,13 +58,15 @@ def reference_state(name: str, shared: Path) -> WeekState:
     return WeekState(problem, list(plan.patterns), routes)
 
 
-def planned_state(name: str, shared: Path, router: str, seconds: float, seed: int) -> tuple[WeekState, float]:
-    """The instance with the weekly planner's own plan (``seconds``, ``seed``, ``router``), and the plan's cost as
-    the independent checker prices it."""
+def planned_state(
+    name: str, shared: Path, router: str, seconds: float, seed: int, iterations: int | None = None
+) -> tuple[WeekState, float]:
+    """The instance with the weekly planner's own plan (``seconds``, ``seed``, ``router``; ``iterations`` bounds it
+    by work instead), and the plan's cost as the independent checker prices it."""
     from optimizer import SolveParams, check, solve
 
     problem = prepare(read_pvrp(shared / "benchmarks" / "pvrp" / "instances" / f"{name}.txt").to_problem())
-    result = solve(problem, SolveParams(time_limit_s=seconds, iterations=None, seed=seed, router=router))
+    result = solve(problem, SolveParams(time_limit_s=seconds, iterations=iterations, seed=seed, router=router))
     report = check(problem, result.plan)
     if not report.ok or result.plan.unserved:
         raise SystemExit(f"{name}: the {seconds:g} s plan with {router} is not feasible, nothing to compare")

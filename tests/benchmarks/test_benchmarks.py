@@ -160,3 +160,30 @@ def test_the_deadline_benchmark_writes_a_banner_the_planner_reads(tmp_path):
     data = load_dataset(scenario.data)
     assert len(data.service_points) == 130 and len(data.stations) == 4  # one station per 61 villages, rounded up
     assert scenario.design == "mixed" and {vt.depot for vt in scenario.fleet} == {"stations", "HUB"}
+
+
+def test_day_routing_rebuilds_the_planners_own_plan_as_the_checker_prices_it():
+    """``day_routing --ours`` compares the planner's days with CGL97's: the week state it rebuilds from a plan must
+    cost what the independent checker says the plan costs (work-bounded: one iteration)."""
+    from benchmarks.day_routing import planned_state, reference_state, route_days
+    from benchmarks.run import shared_folder
+
+    state, cost = planned_state("p01", shared_folder(), "ortools", 600.0, seed=1, iterations=1)
+    assert not state.unserved and state.cost() == pytest.approx(cost, abs=0.01)
+    reference = reference_state("p01", shared_folder())
+    again = route_days(state, "ortools", 600.0, seed=1, solutions=5)
+    assert again.reference == pytest.approx(cost, abs=0.01) and again.failed_days == 0
+    assert reference.cost() > 0
+
+
+def test_banner_table_names_each_router_and_marks_missed_visits():
+    from benchmarks.routers import banner_table
+
+    run = {"villages": 1000, "router": "pyvrp", "first_feasible_s": None, "final": 2.5e7, "iterations": 3,
+           "unserved": 2, "feasible": False, "peak_rss_mb": 200.0,
+           "checkpoints": {"60s": 2.5e7, "120s": None, "300s": None, "600s": None}}  # fmt: skip
+    table = banner_table({"banner": [run, {"n": 1000, "router": "ortools", "error": "MemoryError"}]})
+    rows = table.splitlines()
+    assert "| 1000 | pyvrp | not reached | visits missed | – |" in rows[2] and "| NO |" in rows[2]
+    assert rows[3].startswith("| 1000 | ortools | MemoryError |")
+    assert banner_table({"banner": []}) == ""
