@@ -82,7 +82,9 @@ class Move:
 
 @dataclass
 class WeekState:
-    """Mutable search state. ``routes[day]`` maps a vehicle (type, copy) to its stop list."""
+    """Mutable search state. ``routes[day]`` maps a vehicle (type, copy) to its stop list; once insertions have been
+    priced, change the routes only through ``remove``, ``apply`` or ``adopt_routes`` (or call ``forget_costs``
+    after), which keep each day's insertion table in step."""
 
     problem: Problem
     patterns: list[Pattern]
