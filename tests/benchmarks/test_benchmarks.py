@@ -165,15 +165,13 @@ def test_the_deadline_benchmark_writes_a_banner_the_planner_reads(tmp_path):
 def test_day_routing_rebuilds_the_planners_own_plan_as_the_checker_prices_it():
     """``day_routing --ours`` compares the planner's days with CGL97's: the week state it rebuilds from a plan must
     cost what the independent checker says the plan costs (work-bounded: one iteration)."""
-    from benchmarks.day_routing import planned_state, reference_state, route_days
+    from benchmarks.day_routing import planned_state, route_days
     from benchmarks.run import shared_folder
 
     state, cost = planned_state("p01", shared_folder(), "ortools", 600.0, seed=1, iterations=1)
     assert not state.unserved and state.cost() == pytest.approx(cost, abs=0.01)
-    reference = reference_state("p01", shared_folder())
     again = route_days(state, "ortools", 600.0, seed=1, solutions=5)
     assert again.reference == pytest.approx(cost, abs=0.01) and again.failed_days == 0
-    assert reference.cost() > 0
 
 
 def test_banner_table_names_each_router_and_marks_missed_visits():
