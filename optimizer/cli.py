@@ -412,7 +412,7 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("data", nargs="?", help="region folder (default: the Inner Mongolia data set that ships)")
     p.add_argument("--out", default="out/region", help="output folder (default: out/region)")
-    p.add_argument("--scenario", help="scenario TOML applied to every county (fleet scaled by service points)")
+    p.add_argument("--scenario", help="scenario TOML applied to every county (fleet scaled by the region rule: README)")
     p.add_argument("--counties", help="comma-separated county codes (default: all)")
     p.add_argument("--scheduler", help="'local' (a Dask LocalCluster) or a Dask scheduler address tcp://HOST:PORT "
                    "(default: a local process pool)")  # fmt: skip

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
 from optimizer.errors import InfeasibleError, InputError, SolverError
-from optimizer.model import Problem, client_patterns, service_minutes, visit_loads
+from optimizer.model import WEEKDAY_NAMES, Problem, client_patterns, service_minutes, visit_loads
 from optimizer.model.solution import BY_TIME, Result
 
 # Sizes one run can plan on one machine within its time limit: beyond them memory or the first routing of a day
@@ -143,6 +144,63 @@ def _fleet_problems(problem: Problem) -> list[str]:
     return bad
 
 
+@dataclass(frozen=True)
+class LargeVisits:
+    """The visits one working day must make (every allowed pattern of the client includes the day) that each carry
+    more than half the largest vehicle's parcels down, or up: no two fit one vehicle, so the day needs ``need``
+    vehicles where the fleet has ``have``. ``depot`` None: the whole fleet; else the vehicles based there."""
+
+    day: int
+    depot: str | None
+    need: int
+    have: int
+    capacity: int  # parcels: the largest vehicle that may make these visits that day
+    clients: tuple[int, ...]  # indices into ``problem.clients``
+
+
+def large_visits(problem: Problem) -> list[LargeVisits]:
+    """A lower bound on each working day's vehicles, by depot (a bin-packing bound; see ``LargeVisits``). Only the
+    days with such visits are listed; capacities count every vehicle type, whatever its count."""
+    out = []
+    scopes = [None, *sorted({c.depot for c in problem.clients if c.depot is not None})]
+    for depot in scopes:
+        members = [k for k, c in enumerate(problem.clients) if depot is None or c.depot == depot]
+        for day in problem.days:
+            running = [vt for vt in problem.vehicle_types if day in vt.days and depot in (None, vt.depot)]
+            if not running:
+                continue  # a day without vehicles: the patterns' own check says so
+            cap = max(vt.capacity for vt in running)
+            large: tuple[list[int], list[int]] = ([], [])
+            for k in members:
+                patterns = client_patterns(problem, problem.clients[k])
+                if not patterns or not all(day in p for p in patterns):
+                    continue
+                loads = [visit_loads(problem, problem.clients[k], p)[day] for p in patterns]
+                for side in (0, 1):
+                    if 2 * min(load[side] for load in loads) > cap:
+                        large[side].append(k)
+            most = max(large, key=len)
+            if most:
+                have = sum(vt.count for vt in running)
+                out.append(LargeVisits(day, depot, len(most), have, cap, tuple(most)))
+    return out
+
+
+def _large_visit_problems(problem: Problem) -> list[str]:
+    bad = []
+    for lv in large_visits(problem):
+        if lv.need > lv.have:
+            names = ", ".join(_label(problem.clients[k]) for k in lv.clients[:MAX_NAMED])
+            more = len(lv.clients) - MAX_NAMED
+            where = "the fleet has" if lv.depot is None else f"{lv.depot} has"
+            names += f" and {more} more" if more > 0 else ""
+            bad.append(
+                f"{WEEKDAY_NAMES.get(lv.day, f'day {lv.day}')}: {lv.need} visits each carry more than half of a "
+                f"{lv.capacity}-parcel vehicle, so no two share one: {names}; {where} {lv.have} vehicles that day"
+            )
+    return bad
+
+
 def check_problem(problem: Problem) -> None:
     """Raise before any search: ``InputError`` for a number out of range (NaN, infinity, negative, a zero speed
     factor) or a size beyond ``MAX_CLIENTS`` / ``MAX_VEHICLES_A_DAY``; ``InfeasibleError`` for a fleet with no
@@ -158,10 +216,11 @@ def check_problem(problem: Problem) -> None:
 
 
 def check_fleet(problem: Problem) -> None:
-    """When every visit is required: ``InfeasibleError`` for a fleet too small to carry the week's parcels or to
-    fit its visits into its shifts (necessary conditions, checked after each village's own)."""
+    """When every visit is required: ``InfeasibleError`` for a fleet too small to carry the week's parcels, to fit
+    its visits into its shifts, or to make one day's large visits (``large_visits``): necessary conditions, checked
+    after each village's own."""
     if problem.unserved_penalty is None:
-        bad = _fleet_problems(problem)
+        bad = _fleet_problems(problem) + _large_visit_problems(problem)
         if bad:
             raise InfeasibleError([*bad, "add vehicles or set policy.unserved_penalty to plan what fits"])
 

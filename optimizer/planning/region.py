@@ -4,8 +4,9 @@ on a local process pool or a Dask cluster (``executors``), resumable, with one t
 A region folder holds ``counties.csv`` (``code``, ``name``, ``prefecture``, ``villages``, ``service_points``, ...)
 and one data folder per county code in the Hangjin schema. The scenario is applied to each county with one stated
 rule (``scale_fleet``): each vehicle type's ``count`` is the scenario's (set for Hangjin) times the larger of the
-county's service points over Hangjin's 61 and its parcels down a week over Hangjin's (at least 1); policy and costs
-are as the scenario says. Each task's seed is derived from the
+county's service points over Hangjin's 61 and its parcels down a week over Hangjin's (at least 1), and then raised
+where one working day has more large visits than vehicles (``fit_large_visits``: visits that each carry more than half
+a van, so no two share one); policy and costs are as the scenario says. Each task's seed is derived from the
 county code and the run's seed, and its search is bounded by iterations, so a county's plan is the same wherever it
 ran.
 """
@@ -28,9 +29,11 @@ from pathlib import Path
 
 from optimizer.errors import InfeasibleError, InputError, RuralpostError
 from optimizer.files import read_text, write_text_atomic
+from optimizer.model import Problem
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
 from optimizer.planning.executors import executor
 from optimizer.planning.scenario import Scenario
+from optimizer.validate import large_visits
 
 REGION_COLUMNS = [
     "county_code", "county_name", "villages", "service_points", "design", "fleet_size", "vehicle_days", "total_km",
@@ -108,6 +111,35 @@ def scale_fleet(scenario: Scenario, service_points: int, parcels: float | None =
     return replace(scenario, fleet=fleet)
 
 
+def fit_large_visits(scenario: Scenario, problem: Problem) -> Scenario:
+    """The rule's second part: each working day gets at least as many vehicles as it has visits that each carry
+    more than half the largest vehicle's parcels (``validate.large_visits``; e.g. an urban district's station
+    counters after the Sunday gap). The missing vehicles are added to the largest type that may make those visits
+    (a type based at ``"stations"`` is raised at every station). ``problem`` is the week built from ``scenario``."""
+    owner = [_scenario_type(scenario, pt.name) for pt in problem.vehicle_types]
+    counts = [vt.count for vt in scenario.fleet]
+    while True:
+        types = tuple(replace(vt, count=counts[owner[j]]) for j, vt in enumerate(problem.vehicle_types))
+        problem = replace(problem, vehicle_types=types)
+        short = [lv for lv in large_visits(problem) if lv.need > lv.have]
+        if not short:
+            break
+        lv = short[0]
+        usable = [k for k, vt in enumerate(types) if lv.day in vt.days and lv.depot in (None, vt.depot)]
+        k = max(usable, key=lambda k: (types[k].capacity, -k))
+        counts[owner[k]] += lv.need - lv.have
+    return replace(scenario, fleet=tuple(replace(vt, count=n) for vt, n in zip(scenario.fleet, counts, strict=True)))
+
+
+def _scenario_type(scenario: Scenario, name: str) -> int:
+    """The index of the scenario's vehicle type a week's type comes from (``build_problem`` names a copy of a type
+    based at the stations ``name@station``)."""
+    for i, vt in enumerate(scenario.fleet):
+        if name == vt.name or (vt.depot == "stations" and name.startswith(f"{vt.name}@")):
+            return i
+    raise ValueError(f"vehicle type {name!r} is not the scenario's")
+
+
 def task_seed(code: str, seed: int) -> int:
     """A county's seed: from its code and the run's seed (the same on any machine)."""
     return int(hashlib.sha256(f"{code}:{seed}".encode()).hexdigest()[:8], 16)
@@ -161,7 +193,7 @@ def plan_county(scenario: Scenario, county: County, out: Path | None) -> dict:
     row = _row_head(scenario, county)
     start = time.perf_counter()
     try:
-        run = run_scenario(county_scenario(scenario, county))
+        run = run_scenario(county_scenario(scenario, county), fleet_rule=fit_large_visits)
         if out is not None:
             write_all(run, out / "counties" / county.code)
         k = key_figures(run)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -102,8 +103,16 @@ def close_roads(graph: nx.MultiDiGraph, roads: tuple[str, ...]) -> int:
     return len(drop)
 
 
-def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> PlanRun:
+def run_scenario(
+    scenario: Scenario,
+    *,
+    progress: Progress | None = None,
+    fleet_rule: Callable[[Scenario, Problem], Scenario] | None = None,
+) -> PlanRun:
     """Load the data and road network of ``scenario``, build its week, solve it and check the plan.
+
+    ``fleet_rule`` (the region runs' ``fit_large_visits``) may change the fleet once the week is built; the run,
+    and ``plan.json``, then carry the scenario it returns.
 
     The scenario's time limit counts from here: reading the data and roads, the search and the trunk runs end by it
     (plus the margin the README states); writing the outputs comes after."""
@@ -123,6 +132,13 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Pla
         log.info("closed %d road edges (%s)", removed, ", ".join(scenario.closed_roads))
     matrices = facility_matrices(dataset, graph, circuity=scenario.circuity)
     problem = build_problem(dataset, matrices, design=scenario.design, fleet=scenario.fleet, policy=scenario.policy)
+    if fleet_rule is not None:
+        fitted = fleet_rule(scenario, problem)
+        if fitted.fleet != scenario.fleet:
+            log.info("fleet fitted: %s", ", ".join(f"{vt.name} {vt.count}" for vt in fitted.fleet))
+            scenario = fitted
+            problem = build_problem(dataset, matrices, design=scenario.design, fleet=scenario.fleet,
+                                    policy=scenario.policy)  # fmt: skip
     counters = town_seat_counters(dataset, matrices, scenario.policy)
     try:
         params = SolveParams(

@@ -374,6 +374,11 @@ def test_ctrl_c_anywhere_ends_with_130(monkeypatch, capsys):
         (dict(vehicles=100_000), "100000 vehicles on one day: at most 500"),
         (dict(demands=[8.0] * 3, capacity=10), "can carry 10 parcels a week"),
         (dict(max_shift=1.0), "the fleet's shifts give 0 h a week"),
+        (  # room enough for the week's 18 parcels (2 x 10), but no two of the 6-parcel visits fit one van
+            dict(demands=[6.0] * 3, capacity=10, vehicles=2),
+            r"Mon: 3 visits each carry more than half of a 10-parcel vehicle, so no two share one: 村0 \(Cun 0\), "
+            r"村1 \(Cun 1\), 村2 \(Cun 2\); the fleet has 2 vehicles that day",
+        ),
     ],
 )
 def test_sizes_and_fleets_that_cannot_work_are_refused_before_searching(problem, message):
@@ -384,6 +389,21 @@ def test_sizes_and_fleets_that_cannot_work_are_refused_before_searching(problem,
     with pytest.raises((InputError, InfeasibleError), match=message):
         check_problem(p)
         check_fleet(p)
+
+
+def test_visits_of_exactly_half_a_van_may_share_one():
+    """The large-visit bound counts only visits over half a van: two of 5 parcels fill one 10-parcel van."""
+    from optimizer.solver import SolveParams, solve
+    from optimizer.validate import check_fleet, large_visits
+
+    p = small_problem([(0, 0), (1, 0), (0, 1)], [5.0, 5.0], capacity=10, vehicles=1, days=(1,))
+    check_fleet(p)
+    assert large_visits(p) == []
+    result = solve(p, SolveParams(iterations=1, seed=1))
+    assert not result.plan.unserved and len(result.plan.routes) == 1
+    big = small_problem([(0, 0), (1, 0), (0, 1)], [6.0, 5.0], capacity=10, vehicles=1, days=(1,))
+    ((lv,),) = [large_visits(big)]
+    assert (lv.day, lv.need, lv.have, lv.capacity, lv.clients) == (1, 1, 1, 10, (0,))
 
 
 def test_too_many_service_points(monkeypatch):
@@ -415,8 +435,10 @@ def test_visits_the_search_leaves_out_are_named():
     from optimizer.check import check
     from optimizer.validate import require_served
 
-    points = [(0, 0), (1, 0), (0, 1), (-1, 0)]
-    problem = small_problem(points, [6, 6, 6], capacity=10, vehicles=2, days=(1,))  # two vans, three 6-parcel stops
+    # two 10-parcel vans, stops of 6, 6, 5 and 3: 20 parcels and two visits over half a van pass the fleet's
+    # necessary conditions, yet no packing fits (6 + 5 > 10, 6 + 6 > 10), so the search must leave one out
+    points = [(0, 0), (1, 0), (0, 1), (-1, 0), (0, -1)]
+    problem = small_problem(points, [6, 6, 5, 3], capacity=10, vehicles=2, days=(1,))
     result = solve(problem, SolveParams(time_limit_s=30, iterations=1))
     with pytest.raises(InfeasibleError, match=r"1 required visits left unserved .*: 村\d \(Cun \d\) \(1 visit\)"):
         require_served(problem, result, check(problem, result.plan))

@@ -84,7 +84,7 @@ def test_farms_get_runs_unless_the_scenario_skips_their_type(tmp_path):
 def test_a_county_whose_villages_all_lie_in_town_seats_gets_runs_to_its_counters():
     """东胜区 (150602) has 27 villages, all in town seats, and no service point of its own: its parcels still go from
     the centre to the stations' counters, so it is planned (it was reported as "nothing to plan"). With Hangjin's
-    8 vans; the region's fleet rule gives it 4, too few for Monday's counter visits (see benchmarks/README.md)."""
+    8 vans here; the region's fleet rule is tested below."""
     from optimizer.planning.run import run_scenario
     from optimizer.planning.scenario import Scenario
 
@@ -109,3 +109,27 @@ def test_the_fleet_rule_scales_by_villages_or_parcels_whichever_is_larger():
         ratio = max(county.service_points / 61, parcels / hangjin)
         assert van.count == max(1, -(-base.fleet[0].count * ratio // 1))
         assert van.count * van.capacity * len(base.policy.days) >= parcels
+
+
+def test_the_fleet_rule_gives_each_day_a_van_for_every_visit_over_half_a_van():
+    """东胜区's five station counters are visited every working day; on Mondays (two days of parcels after the
+    Sunday gap) each carries 201-276 parcels, so no two share a 300-parcel van. Scaled by villages and parcels it
+    got 4 vans and no feasible plan; the rule now raises it to 5, and the county is planned."""
+    from optimizer.planning.build import build_problem, facility_matrices
+    from optimizer.planning.dataset import load_dataset
+    from optimizer.planning.region import county_scenario, fit_large_visits, plan_county
+    from optimizer.planning.scenario import Scenario
+    from optimizer.validate import large_visits
+
+    (county,) = load_counties(DEFAULT_REGION_DIR, ["150602"])
+    base = Scenario(iterations=1, time_limit_s=120)
+    scaled = county_scenario(base, county)
+    assert scaled.fleet[0].count == 4
+    dataset = load_dataset(scaled.data)
+    problem = build_problem(dataset, facility_matrices(dataset, None), fleet=scaled.fleet, policy=scaled.policy)
+    monday = next(lv for lv in large_visits(problem) if lv.day == 1)
+    assert (monday.need, monday.have, monday.capacity) == (5, 4, 300)
+    assert fit_large_visits(scaled, problem).fleet[0].count == 5
+    assert fit_large_visits(base, problem).fleet == base.fleet  # 8 vans are enough: nothing changes
+    row = plan_county(base, county, None)
+    assert row["status"] == "ok" and row["fleet_size"] <= 5

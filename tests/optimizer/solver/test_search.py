@@ -64,8 +64,13 @@ def test_too_small_fleet_is_reported_not_hidden():
     # 24 parcels against one 10-parcel van: refused before the search (optimizer.validate)
     with pytest.raises(InfeasibleError, match="can carry 10 parcels a week .* the week has 24"):
         solve(small_problem(points, [8, 8, 8], capacity=10, vehicles=1, days=(1,)), QUICK)
-    # 18 parcels fit two vans' 20 in sum but not in fact (one 6-parcel visit a van): the search reports it
-    problem = small_problem(points, [6, 6, 6], capacity=10, vehicles=2, days=(1,))
+    # three 6-parcel visits, each over half a van, against two vans: refused before the search too
+    with pytest.raises(InfeasibleError, match="Mon: 3 visits each carry more than half of a 10-parcel vehicle"):
+        solve(small_problem(points, [6, 6, 6], capacity=10, vehicles=2, days=(1,)), QUICK)
+    # 20 parcels fit two vans' 20 in sum, and only two visits are over half a van, but no packing fits (6 + 5 and
+    # 6 + 6 exceed 10): no necessary condition sees it, the search reports it
+    points = [*points, (0, -1)]
+    problem = small_problem(points, [6, 6, 5, 3], capacity=10, vehicles=2, days=(1,))
     result = solve(problem, QUICK)
     assert not result.stats.feasible
     assert result.stats.unserved == 1
