@@ -6,6 +6,7 @@ cost over time).
     python -m benchmarks.routers --instances target --limits 30 --seeds 1
     python -m benchmarks.routers --instances pr05,pr10 --limits 120 --seeds 1,2,3 --no-hangjin
     python -m benchmarks.routers --instances target --limits 120 --jobs 2 --banner 1000   # + the synthetic banner
+    python -m benchmarks.routers --merge seed1.json seeds23.json --out results-routers.json   # one table from both
 
 Writes ``benchmarks/results-routers.json`` (every run, with the machine and the commit) and prints the tables that
 ``benchmarks/README.md`` quotes. Runs one at a time by default (``--jobs 1``): the PVRP runs are bounded by time, so
@@ -81,6 +82,34 @@ def run(
     }  # fmt: skip
 
 
+def merge(results: list[dict]) -> dict:
+    """Results files of the same commit and machine as one: every PVRP run once (by instance, limit, seed and
+    router), the Hangjin and banner runs of the one file that has them. Files of different commits or machines are
+    refused: a table's columns must come from one solver (``ValueError`` naming both)."""
+    first = results[0]
+    for res in results[1:]:
+        for key in ("code", "machine"):
+            if res[key] != first[key]:
+                raise ValueError(f"results of different {key}s ({first[key]} and {res[key]}): measure again at one")
+    runs: dict[tuple, dict] = {}
+    for res in results:
+        for r in res["pvrp"]:
+            key = (r["instance"], r["time_limit_s"], r["seed"], r["router"])
+            if key in runs:
+                raise ValueError(f"{' '.join(map(str, key))}: measured twice")
+            runs[key] = r
+    extra = {}
+    for section in ("hangjin", "banner"):
+        having = [res[section] for res in results if res.get(section)]
+        if len(having) > 1:
+            raise ValueError(f"{section} runs in more than one file")
+        extra[section] = having[0] if having else []
+    jobs = sorted({res["jobs"] for res in results})
+    return {"code": first["code"], "machine": first["machine"], "jobs": jobs[0] if len(jobs) == 1 else jobs,
+            "pvrp": sorted(runs.values(), key=lambda r: (r["time_limit_s"], r["seed"], r["instance"], r["router"])),
+            **extra}  # fmt: skip
+
+
 def _mean_gap(runs: list[dict]) -> tuple[float | None, int]:
     """The mean over instances of each instance's mean gap over its feasible runs, and how many instances."""
     per: dict[str, list[float]] = {}
@@ -90,6 +119,22 @@ def _mean_gap(runs: list[dict]) -> tuple[float | None, int]:
     if not per:
         return None, 0
     return sum(sum(g) / len(g) for g in per.values()) / len(per), len(per)
+
+
+def coverage(runs: list[dict]) -> str:
+    """Which seeds each time limit has, and on how many instances (both routers' runs), in one sentence."""
+    parts = []
+    names = {r["instance"] for r in runs}
+    for t in sorted({r["time_limit_s"] for r in runs}):
+        by_seed = {}
+        for seed in sorted({r["seed"] for r in runs if r["time_limit_s"] == t}):
+            done = {(r["instance"], r["router"]) for r in runs if r["time_limit_s"] == t and r["seed"] == seed}
+            by_seed[seed] = sum(all((n, router) in done for router in ROUTERS) for n in names)
+        full = [s for s, n in by_seed.items() if n == len(names)]
+        part = [f"seed {s} on {n} of {len(names)}" for s, n in by_seed.items() if n < len(names)]
+        seeds = f"seed{'s' if len(full) > 1 else ''} {', '.join(map(str, full))} on all {len(names)}" if full else ""
+        parts.append(f"{t:g} s: " + "; ".join([x for x in [seeds, *part] if x]))
+    return "Seeds measured (both routers): " + "; ".join(parts) + "."
 
 
 def pvrp_table(res: dict) -> str:
@@ -109,6 +154,8 @@ def pvrp_table(res: dict) -> str:
                 gap, n = _mean_gap([r for r in part if r["time_limit_s"] == t and r["router"] == router])
                 cells.append("–" if gap is None else f"{gap:.2f} %" + (f" ({n} of {len(cgl)})" if n < len(cgl) else ""))
         lines.append(f"| {g} | {len(cgl)} | " + " | ".join(cells) + f" | {sum(cgl.values()) / len(cgl):.2f} % |")
+    lines += ["", coverage(runs) + " A family's figure is the mean over its instances of each instance's mean gap "
+              "over its seeds; an instance's cell is the median (min-max) over its seeds."]  # fmt: skip
     lines += ["", "| instance | " + " | ".join(f"{h} gap" for h in heads) + " | CGL97 gap |",
               "|" + " --- |" * (len(heads) + 2)]  # fmt: skip
     for name in sorted({r["instance"] for r in runs}):
@@ -181,7 +228,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--banner", type=int, default=0, help="villages of a synthetic banner, 10 min (default 0: none)")
     ap.add_argument("--out", default=str(HERE / "results-routers.json"), help="results JSON")
     ap.add_argument("--resume", action="store_true", help="reuse runs in the progress log made of the same commit")
+    ap.add_argument("--merge", nargs="+", metavar="JSON", help="write one results file from these (same commit)")
     args = ap.parse_args(argv)
+    if args.merge:
+        try:
+            res = merge([json.loads(Path(f).read_text(encoding="utf-8")) for f in args.merge])
+        except (OSError, ValueError, KeyError) as exc:
+            raise SystemExit(f"--merge: {exc}") from exc
+        Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        _print_tables(res)
+        return
     folder = shared_folder() / "benchmarks" / "pvrp"
     with open(folder / "instances.csv", encoding="utf-8") as fh:
         meta = {r["instance"]: r for r in csv.DictReader(fh)}
@@ -192,6 +248,10 @@ def main(argv: list[str] | None = None) -> None:
     common.resume = args.resume
     res = run(names, limits, seeds, args.jobs, not args.no_hangjin, args.banner)
     Path(args.out).write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    _print_tables(res)
+
+
+def _print_tables(res: dict) -> None:
     print(f"measured at {res['code']} on {res['machine']}, {res['jobs']} run(s) at a time")
     print(pvrp_table(res))
     print()

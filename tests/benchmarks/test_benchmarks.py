@@ -185,3 +185,32 @@ def test_banner_table_names_each_router_and_marks_missed_visits():
     assert "| 1000 | pyvrp | not reached | visits missed | – |" in rows[2] and "| NO |" in rows[2]
     assert rows[3].startswith("| 1000 | ortools | MemoryError |")
     assert banner_table({"banner": []}) == ""
+
+
+def _pvrp_run(instance: str, limit: float, seed: int, router: str, gap: float) -> dict:
+    return {"instance": instance, "time_limit_s": limit, "seed": seed, "router": router, "cost": 100 + gap,
+            "feasible": True, "bks": 100.0, "gap_pct": gap, "cgl97_gap_pct": 0.5}  # fmt: skip
+
+
+def test_results_of_one_commit_merge_into_one_table_and_others_are_refused():
+    from benchmarks.routers import merge, pvrp_table
+
+    def res(runs, code="abc1234", **extra):
+        return {"code": code, "machine": "x86_64, 2 cores", "jobs": 2, "pvrp": runs, "hangjin": [], "banner": [],
+                **extra}  # fmt: skip
+
+    seed1 = res([_pvrp_run(n, 30.0, 1, r, g) for n, g in (("p02", 1.0), ("p03", 4.0)) for r in ("ortools", "pyvrp")],
+                hangjin=[{"design": "direct"}])  # fmt: skip
+    seed2 = res([_pvrp_run("p02", 30.0, 2, r, 3.0) for r in ("ortools", "pyvrp")])
+    both = merge([seed1, seed2])
+    assert len(both["pvrp"]) == 6 and both["hangjin"] == [{"design": "direct"}] and both["code"] == "abc1234"
+    table = pvrp_table(both)
+    # p02's mean over seeds is 2.0, p03's 4.0: the family mean is 3.00 (not the runs' mean, 2.67); p02's cell is
+    # the median (min-max) over its seeds
+    assert "| p01-p10 | 2 | 3.00 % | 3.00 % | 0.50 % |" in table
+    assert "| p02 | 2 % (1–3) | 2 % (1–3) | 0.50 % |" in table
+    assert "30 s: seed 1 on all 2; seed 2 on 1 of 2" in table
+    with pytest.raises(ValueError, match="different codes"):
+        merge([seed1, res(seed2["pvrp"], code="def5678")])
+    with pytest.raises(ValueError, match="p02 30.0 2 ortools: measured twice"):
+        merge([seed2, seed2])
