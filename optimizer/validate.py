@@ -192,7 +192,7 @@ def _large_visit_problems(problem: Problem) -> list[str]:
         if lv.need > lv.have:
             names = ", ".join(_label(problem.clients[k]) for k in lv.clients[:MAX_NAMED])
             more = len(lv.clients) - MAX_NAMED
-            where = "the fleet has" if lv.depot is None else f"{lv.depot} has"
+            where = "the fleet has" if lv.depot is None else f"depot {lv.depot} has"
             names += f" and {more} more" if more > 0 else ""
             bad.append(
                 f"{WEEKDAY_NAMES.get(lv.day, f'day {lv.day}')}: {lv.need} visits each carry more than half of a "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
 from pathlib import Path
 
@@ -404,6 +405,23 @@ def test_visits_of_exactly_half_a_van_may_share_one():
     big = small_problem([(0, 0), (1, 0), (0, 1)], [6.0, 5.0], capacity=10, vehicles=1, days=(1,))
     ((lv,),) = [large_visits(big)]
     assert (lv.day, lv.need, lv.have, lv.capacity, lv.clients) == (1, 1, 1, 10, (0,))
+
+
+def test_large_visits_are_counted_against_the_vehicles_of_their_own_depot():
+    """Two 6-parcel visits bound to station S, one 10-parcel van there and one at the centre: the fleet has two vans
+    that day, but only one may make them."""
+    from dataclasses import replace
+
+    from optimizer import Depot, VehicleType
+    from optimizer.validate import check_fleet, large_visits
+
+    p = small_problem([(0, 0), (1, 0), (0, 1), (5, 5)], [6.0, 6.0], capacity=10, vehicles=1, days=(1,))
+    station = VehicleType("van-S", "S", 10, 1, (1,), 0.0, 1.0, math.inf)
+    p = replace(p, depots=(*p.depots, Depot("S", "站", 3)), vehicle_types=(*p.vehicle_types, station),
+                clients=tuple(replace(c, depot="S") for c in p.clients))  # fmt: skip
+    assert {(lv.depot, lv.need, lv.have) for lv in large_visits(p)} == {(None, 2, 2), ("S", 2, 1)}
+    with pytest.raises(InfeasibleError, match=r"Mon: 2 visits .*; depot S has 1 vehicles that day"):
+        check_fleet(p)
 
 
 def test_too_many_service_points(monkeypatch):
