@@ -1,9 +1,9 @@
-"""The scheduling layer: chooses each village's visit days and improves them around the day router.
+"""The scheduling layer: a hybrid genetic search over visit days and routes, and the day routers' polish.
 
-Owns: the week state and its moves (``state``, ``moves``), the first plan (``construct``), routing days through the
-router (``reroute``), budgets and stopping (``budgets``, ``stop``), ``SolveParams`` and the loop (``search.solve``).
-Imports ``optimizer.model``, ``optimizer.routing`` and ``optimizer.errors``; nothing outside it touches a
-``WeekState``'s private attributes.
+Owns: the problem as arrays (``arrays``), the compiled kernels (``_kernels``: route and pattern moves, crossover),
+plans of the search (``individual``), ``population``, ``penalties``, the loop (``genetic``), the week handed to the
+routers (``state``, ``reroute``), stopping (``stop``), ``SolveParams`` and ``solve`` (``search``). Imports
+``optimizer.model``, ``optimizer.routing``, ``optimizer.validate`` and ``optimizer.errors``.
 """
 
 from optimizer.solver.params import SolveParams

@@ -1,4 +1,5 @@
-"""Search effort of ``solve``: iterations, OR-Tools budgets and move sizes, each checked when the object is made."""
+"""Search effort of ``solve``: the genetic search's work bound and population, the routers' polish, each checked
+when the object is made."""
 
 from __future__ import annotations
 
@@ -7,36 +8,50 @@ from dataclasses import dataclass, field, fields
 
 from optimizer.routing import ROUTERS, SearchBudget
 
+DEFAULT_ITERATIONS = 10000  # children of a default run: Hangjin's week in about 25 s here (benchmarks/README.md)
+_AT_LEAST_ONE = ("population", "generation", "close", "initial", "penalty_every", "restart_after", "granular")
+_SHARES = ("target_feasible", "repair_probability", "random_share")
+
 
 @dataclass(frozen=True)
 class SolveParams:
-    """Search effort. ``iterations`` perturbation rounds (None: until ``time_limit_s`` seconds). OR-Tools gets
-    ``construct`` for the first routing of each day; ``improve`` for its local search from the routes at hand after
-    each iteration (to a local optimum, at most ``improve.time_s`` a day); ``reoptimise`` for routing a changed
-    day afresh (tried less often while it rarely wins); ``joint`` for routing the whole week afresh in one model
-    (once-a-week villages; its solution budget doubles while it rarely wins); ``polish`` for the last routing.
+    """Search effort.
 
-    ``router``: the day router (``optimizer.routing.ROUTERS``); the joint week model is OR-Tools' whichever is chosen.
+    ``iterations``: children the genetic search makes and educates (None: until ``time_limit_s`` seconds), after
+    an ``initial`` population of plans built at random (a share ``random_share`` of the clients on random patterns,
+    the rest on their cheapest) and educated. Each sub-population (feasible, infeasible) holds ``population`` to
+    ``population + generation`` plans; ``elite`` of them keep their place by cost alone, the diversity of a plan is
+    its mean distance to its ``close`` nearest. Penalties adapt every ``penalty_every`` children towards
+    ``target_feasible`` feasible children; an infeasible child is repaired (educated again at ten times the
+    penalties) with probability ``repair_probability``. After ``restart_after`` children without a better plan the
+    population starts afresh (the best plan kept). Route moves look at each client's ``granular`` nearest clients;
+    an education makes up to ``education_rounds`` passes of pattern moves.
 
-    Raises ``ValueError`` naming the field for a value out of range (a NaN, a time limit that is not positive,
-    fewer than one iteration, a margin outside [0, 1)).
+    At the end the day router (``router``, ``optimizer.routing.ROUTERS``) routes the best plan's days afresh with
+    the ``polish`` budget (a day keeps the cheaper routes); with once-a-week villages free to change day, OR-Tools'
+    week model first routes the whole week in one model with the ``joint`` budget.
+
+    Raises ``ValueError`` naming the field for a value out of range.
     """
 
     time_limit_s: float = 60.0
-    iterations: int | None = 40
+    iterations: int | None = DEFAULT_ITERATIONS
     seed: int = 0
-    construct: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=2.0, solutions=30))
-    improve: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=None))
-    reoptimise: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
+    router: str = "ortools"
+    initial: int = 40
+    population: int = 25
+    generation: int = 40
+    elite: int = 4
+    close: int = 5
+    target_feasible: float = 0.2
+    repair_probability: float = 0.5
+    penalty_every: int = 100
+    restart_after: int = 10000
+    granular: int = 20
+    education_rounds: int = 4
+    random_share: float = 0.5
     joint: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=5.0, solutions=60))
     polish: SearchBudget = field(default_factory=lambda: SearchBudget(time_s=10.0, solutions=300))
-    perturb_size: int = 12  # villages moved together by a cluster perturbation, at most
-    lns_moves: int = 100  # ruin-and-recreate rounds per iteration (cheap: priced by insertion, no OR-Tools)
-    lns_size: int = 15  # villages removed per round, at most (at least 2)
-    lns_margin: float = 0.002  # relative margin over the best of the rounds for carrying on
-    accept_worse: float = 0.01  # relative margin over the best for carrying on (decays to 0 over the run)
-    joint_every: int = 10  # route the whole week afresh in one model every so many iterations (once-a-week villages)
-    router: str = "ortools"
 
     def __post_init__(self) -> None:
         if not (isinstance(self.time_limit_s, (int, float)) and math.isfinite(self.time_limit_s)) or (
@@ -51,9 +66,9 @@ class SolveParams:
             raise ValueError(f"SolveParams.seed: {self.seed!r} must be a whole number")
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in ("perturb_size", "lns_moves", "joint_every") and value < 1:
-                raise ValueError(f"SolveParams.{f.name}: {value!r} must be at least 1")
-            if f.name == "lns_size" and value < 2:
-                raise ValueError(f"SolveParams.lns_size: {value!r} must be at least 2")
-            if f.name in ("lns_margin", "accept_worse") and not 0 <= value < 1:
-                raise ValueError(f"SolveParams.{f.name}: {value!r} must be in [0, 1)")
+            if f.name in _AT_LEAST_ONE and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError(f"SolveParams.{f.name}: {value!r} must be a whole number, at least 1")
+            if f.name in ("elite", "education_rounds") and (not isinstance(value, int) or value < 0):
+                raise ValueError(f"SolveParams.{f.name}: {value!r} must be a whole number, at least 0")
+            if f.name in _SHARES and not (isinstance(value, (int, float)) and 0 <= value <= 1):
+                raise ValueError(f"SolveParams.{f.name}: {value!r} must be in [0, 1]")

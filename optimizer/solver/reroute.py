@@ -1,10 +1,10 @@
-"""Hand days of the week state to the router and take back the routes (``WeekState.adopt_routes``)."""
+"""Hand days of a week plan to the router and take back the routes (``WeekState.adopt_routes``)."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.model import client_patterns
 from optimizer.routing import DayRouter, Routed, SearchBudget, VehicleDay, WeekVisit, route_week, router_named
@@ -30,50 +30,38 @@ class RouterUse:
         return {day: "+".join(sorted(names)) for day, names in made.items()}
 
 
-def route_days(
-    state: WeekState,
-    days,
-    budget: SearchBudget,
-    seed: int,
-    *,
-    keep_better: bool,
-    warm: bool = False,
-    deadline: float | None = None,
-    use: RouterUse | None = None,
-) -> int:
-    """Route each of ``days`` with the plan's router (``use``, default OR-Tools), in place; with ``keep_better`` a
-    day keeps its routes unless the router finds cheaper ones; with ``warm`` the router improves the day's routes
-    instead of starting afresh. ``deadline`` (``perf_counter`` time): the days share the time left; a day reached
-    after it keeps its routes (none before its first routing). Returns how many days took new routes."""
+@dataclass(frozen=True)
+class RouterCall:
+    """One request to the router: its ``budget`` and ``seed``; ``keep_better``: the days keep their routes unless
+    the router finds cheaper ones; ``warm``: it improves the routes at hand instead of starting afresh;
+    ``deadline`` (``perf_counter`` time, see ``route_week``); ``use``: the router and its fallbacks."""
+
+    budget: SearchBudget
+    seed: int
+    keep_better: bool = True
+    warm: bool = False
+    deadline: float | None = None
+    use: RouterUse = field(default_factory=RouterUse)
+
+
+def route_days(state: WeekState, days, call: RouterCall) -> int:
+    """Route each of ``days`` in a model of its own, in place. The days share the time left to ``call.deadline``;
+    a day reached after it keeps its routes. Returns how many days took new routes."""
     todo = sorted(days)
     taken = 0
     for k, day in enumerate(todo):
-        # this day's share of the time left: the days after it get theirs
         now = time.perf_counter()
-        share = None if deadline is None else now + (deadline - now) / (len(todo) - k)
-        taken += route_jointly(state, {day}, budget, seed * 10 + day, keep_better=keep_better, warm=warm,
-                               deadline=share, use=use)  # fmt: skip
+        share = None if call.deadline is None else now + (call.deadline - now) / (len(todo) - k)
+        taken += route_jointly(state, {day}, replace(call, seed=call.seed * 10 + day, deadline=share))
     return taken
 
 
-def route_jointly(
-    state: WeekState,
-    days: set[int],
-    budget: SearchBudget,
-    seed: int,
-    *,
-    keep_better: bool,
-    warm: bool = False,
-    deadline: float | None = None,
-    use: RouterUse | None = None,
-) -> bool:
-    """Route ``days`` in one model, in place (a model over several days is OR-Tools' whatever ``use`` says).
+def route_jointly(state: WeekState, days: set[int], call: RouterCall) -> bool:
+    """Route ``days`` in one model, in place (a model over several days is OR-Tools' whatever ``call.use`` says).
 
     Once-a-week villages due on one of these days may move to any other of them that their patterns allow (the
-    routing chooses). With ``keep_better`` the days keep their current routes unless the router finds cheaper ones.
-    ``deadline``: see ``route_week``. Returns whether the days took the new routes.
+    routing chooses). Returns whether the days took the new routes.
     """
-    use = use or RouterUse()
     problem = state.problem
     if not days:
         return False
@@ -88,27 +76,18 @@ def route_jointly(
         else:
             visits += [WeekVisit(c, (d,), *state.loads[(c, d)]) for d in due]
     start = None
-    if warm:
+    if call.warm:
         start = {(d, *v): stops for d in days for v, stops in state.routes.get(d, {}).items() if stops}
-    if keep_better and deadline is not None and time.perf_counter() >= deadline:
+    if call.keep_better and call.deadline is not None and time.perf_counter() >= call.deadline:
         return False  # no time left: nothing to gain, the days keep their routes
     trace: list[Routed] = []
     routes, dropped = route_week(
-        problem, visits, budget, seed=seed, start=start, router=use.router, fixed_costs=fleet_costs(state, days),
-        deadline=deadline, trace=trace,
+        problem, visits, call.budget, seed=call.seed, start=start, router=call.use.router,
+        fixed_costs=fleet_costs(state, days), deadline=call.deadline, trace=trace,
     )  # fmt: skip
-    made_by = use.note(trace)
+    made_by = call.use.note(trace)
     dropped_days = ((v.client, v.days) for v in dropped)
-    return state.adopt_routes(days, routes, dropped_days, keep_better=keep_better, made_by=made_by)
-
-
-def day_key(state: WeekState, day: int) -> tuple:
-    """A day's routes with the parcels of each stop: equal keys, equal routing problems and solutions."""
-    return tuple(
-        (v, tuple((c, state.loads[(c, day)]) for c in stops))
-        for v, stops in sorted(state.routes.get(day, {}).items())
-        if stops
-    )
+    return state.adopt_routes(days, routes, dropped_days, keep_better=call.keep_better, made_by=made_by)
 
 
 def fleet_costs(state: WeekState, days: set[int]) -> dict[VehicleDay, float] | None:

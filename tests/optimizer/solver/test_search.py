@@ -114,15 +114,22 @@ def _ring(n: int) -> list[tuple[float, float]]:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_ruin_and_recreate_puts_back_visits_not_yet_placed_first(seed):
-    import random
+def test_education_puts_missed_visits_back_where_they_fit(seed):
+    from optimizer.solver._kernels import insertion
+    from optimizer.solver.arrays import encode
+    from optimizer.solver.prepare import prepare
+    from optimizer.solver.workspace import Workspace
 
-    from optimizer.solver.moves import ruin_recreate
-    from optimizer.solver.state import WeekState
-
-    problem = small_problem(_ring(12), [1] * 12, capacity=6, vehicles=2, days=(1,))
-    routes = {1: {(0, 0): [0, 1, 2, 3, 4, 5], (0, 1): [6, 7, 8, 9, 10]}}
-    state = WeekState(problem, [frozenset({1})] * 12, routes, unserved={(11, 1)})
-    ruin_recreate(state, random.Random(seed), size=2)  # two of twelve taken off: village 11 rarely among them
-    assert not state.unserved
-    assert sorted(c for s in state.routes[1].values() for c in s) == list(range(12))
+    problem = prepare(small_problem(_ring(12), [1] * 12, capacity=6, vehicles=2, days=(1,)))
+    ws = Workspace(encode(problem, 5), seed)
+    ws.weights(1000.0, 1000.0)
+    ws.construct(0.0, 1)
+    assert ws.read().feasible
+    n, slots = 12, ws.arrays.slot_type.shape[1]
+    for c in (seed, (seed + 5) % 12):  # two visits off their runs, onto the missed list
+        insertion.take_off(ws._wa, ws._wk, np.int64(0), np.int64(c))
+        insertion.place(ws._wa, ws._wk, np.int64(0), np.int64(c), np.int64(slots), np.int64(n + 2 * slots))
+    assert ws.read().missed_required == 2
+    ws.educate(1)
+    ind = ws.read()
+    assert ind.missed_required == 0 and ind.feasible
