@@ -19,6 +19,7 @@ from optimizer.planning.build import DEFAULT_TRUNK, DEFAULT_VAN, DESIGNS, VILLAG
 from optimizer.planning.costs import NetworkCosts
 from optimizer.planning.dataset import DEFAULT_DATA_DIR
 from optimizer.routing import ROUTERS
+from optimizer.solver.params import DEFAULT_ITERATIONS
 
 _FLEET_KEYS = {f.name for f in fields(VehicleType)}
 _POLICY_KEYS = {f.name for f in fields(Policy)}
@@ -40,7 +41,7 @@ class Scenario:
     costs: NetworkCosts = field(default_factory=NetworkCosts)
     closed_roads: tuple[str, ...] = ()  # OSM way names or refs closed (needs a graph)
     time_limit_s: float = 120.0
-    iterations: int | None = 40
+    iterations: int | None = DEFAULT_ITERATIONS
     seed: int = 0
     router: str = "ortools"  # the day router: "ortools" (default) or "pyvrp"
     source: Path | None = None

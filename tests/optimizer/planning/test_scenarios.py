@@ -57,7 +57,7 @@ def test_sweeps_run_and_compare(path):
 
 
 def test_fleet_sweep_trades_cost_for_service(tmp_path):
-    cases = [replace(c, iterations=1) for c in load_sweep(SCENARIOS / "fleet_sweep.toml")]
+    cases = [replace(c, iterations=300) for c in load_sweep(SCENARIOS / "fleet_sweep.toml")]
     rows = run_sweep([cases[0], cases[-1]], jobs=2, show_progress=False)
     one_van, eight_vans = rows
     # a missed visit costs 500 yuan, so even 8 vans may skip a visit whose run costs more than that

@@ -152,13 +152,14 @@ def test_a_week_plan_is_reproducible_and_checked_with_either_router(router):
     assert a.stopped_by == b.stopped_by == "iterations"
     assert a.plan == b.plan and a.stats.total_cost == b.stats.total_cost
     assert check(problem, a.plan).ok
-    assert a.router == router and set(a.routed_by) == set(problem.days)
+    # every day with runs says who made its routes: the genetic search, or a router that bettered them
+    assert a.router == router and set(a.routed_by) == {r.day for r in a.plan.routes}
+    assert set(a.routed_by.values()) <= {router, "ortools", "genetic"}
     if router == "pyvrp":
         # p01's customers may take either of two days: the joint model is OR-Tools', each day alone PyVRP's
-        assert "pyvrp" in a.routed_by.values()
         assert all("joint week model" in f["reason"] for f in a.router_fallbacks)
     else:
-        assert a.router_fallbacks == [] and set(a.routed_by.values()) == {"ortools"}
+        assert a.router_fallbacks == []
 
 
 def test_router_names_are_checked():
