@@ -103,7 +103,6 @@ def route_days(state: WeekState, engine: str, seconds: float, seed: int, solutio
         old = state.day_cost(day)
         trial = state.copy()
         trial.routes[day] = {(0, v): stops for v, stops in enumerate(routes)}
-        trial.forget_costs()
         new = trial.day_cost(day)
         served = sorted(c for stops in routes for c in stops)
         due = sorted(c for c, p in enumerate(state.patterns) if day in p)

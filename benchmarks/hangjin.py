@@ -30,6 +30,7 @@ def solve_once(design: str, seed: int, time_limit: float | None, router: str = "
         "first_feasible_s": result.first_feasible_s, "final": round(result.stats.total_cost, 2),
         "plan_total_cost": round(run.figures.total_cost, 2), "trunk_cost": round(run.figures.trunk_cost, 2),
         "fleet_size": run.figures.fleet_size, "vehicle_days": run.figures.vehicle_days,
+        "total_km": round(result.stats.total_km, 1),
         "checkpoints": at_checkpoints(result.history, CHECKPOINTS), "iterations": result.iterations,
         "runtime_s": round(result.runtime_s, 1),
     }  # fmt: skip

@@ -22,7 +22,7 @@ import os
 import platform
 from pathlib import Path
 
-from benchmarks import common, hangjin, pvrp, scaling
+from benchmarks import common, hangjin, pvrp, scaling, sectors
 from benchmarks.common import code_version, fmt, run_isolated, spread
 from benchmarks.run import shared_folder
 from optimizer.routing import ROUTERS
@@ -73,6 +73,7 @@ def run(
                  for d in ("direct", "relay") for r in ROUTERS]  # fmt: skip
         tasks += [(hangjin.solve_once, {"design": d, "seed": 0, "time_limit": None, "router": r})
                   for d in ("direct", "relay") for r in ROUTERS]  # fmt: skip
+        tasks += [(sectors.solve_once, {"design": "direct", "seed": 1})]
         hangjin_runs = run_isolated(tasks, jobs)
     tasks = [(scaling.solve_once, {"n": banner, "time_limit": BANNER_LIMIT_S, "router": r}) for r in ROUTERS]
     banner_runs = run_isolated(tasks, jobs) if banner else []
@@ -185,15 +186,39 @@ def hangjin_table(res: dict) -> str:
         "fleet (vehicle-days), default run |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    plans = [r for r in runs if r.get("method") != "sectors"]
     for design in ("direct", "relay"):
         for router in ROUTERS:
-            timed = [r for r in runs if r["design"] == design and r.get("router") == router and r["time_limit_s"]]
-            default = [r for r in runs if r["design"] == design and r.get("router") == router and not r["time_limit_s"]]
+            mine = [r for r in plans if r["design"] == design and r.get("router") == router]
+            timed = [r for r in mine if r["time_limit_s"]]
+            default = [r for r in mine if not r["time_limit_s"]]
             cells = [fmt(spread([r["first_feasible_s"] for r in timed]))]
             cells += [fmt(spread([r["checkpoints"].get(f"{t}s") for r in timed])) for t in hangjin.CHECKPOINTS]
             cells.append("; ".join(f"{r['final']:,.2f} ({r['runtime_s']} s, {r['iterations']} it.)" for r in default))
             cells.append("; ".join(f"{r['fleet_size']} ({r['vehicle_days']})" for r in default))
             lines.append(f"| {design} | {router} | " + " | ".join(c or "–" for c in cells) + " |")
+    lines += ["", sectors_table(res)]
+    return "\n".join(lines)
+
+
+def sectors_table(res: dict) -> str:
+    """The default direct plans (default settings) against the sector split, with the issue's three tests: no more
+    vans, no more km, at least 8 % cheaper."""
+    runs = res["hangjin"]
+    split = next((r for r in runs if r.get("method") == "sectors"), None)
+    if split is None:
+        return ""
+    lines = ["| plan | fleet | van-days | km | yuan a week | against the sector split |", "|" + " --- |" * 6,
+             f"| sector split (PyVRP {sectors.SECONDS_A_DAY:g} s a day) | {split['fleet_size']} | "
+             f"{split['vehicle_days']} | {split['total_km']:,.1f} | {split['total_cost']:,.2f} | – |"]  # fmt: skip
+    for r in runs:
+        if r.get("method") == "sectors" or r["design"] != "direct" or r["time_limit_s"]:
+            continue
+        cheaper = 100 * (split["total_cost"] - r["final"]) / split["total_cost"]
+        verdict = (f"{cheaper:.2f} % cheaper; vans {'≤' if r['fleet_size'] <= split['fleet_size'] else '>'}, "
+                   f"km {'≤' if r['total_km'] <= split['total_km'] else '>'}")  # fmt: skip
+        lines.append(f"| default plan, {r['router']} | {r['fleet_size']} | {r['vehicle_days']} | {r['total_km']:,.1f} "
+                     f"| {r['final']:,.2f} | {verdict} |")  # fmt: skip
     return "\n".join(lines)
 
 
