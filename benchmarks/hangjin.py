@@ -53,10 +53,15 @@ def table(res: dict) -> str:
         "default run (deterministic) | fleet, default run (van-days) | peak MB |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    failed = [r for r in res["runs"] if "error" in r]  # a crashed run: reported as such, never as a figure
     for design in ("direct", "relay"):
-        runs = [r for r in res["runs"] if r["design"] == design and r["seed"] not in (0, 100)]
-        long = [r for r in res["runs"] if r["design"] == design and r["seed"] == 100]
-        default = [r for r in res["runs"] if r["design"] == design and r["seed"] == 0]
+        ok = [r for r in res["runs"] if r["design"] == design and "error" not in r]
+        if not ok:
+            lines.append(f"| {design} | every run failed |" + " |" * 9)
+            continue
+        runs = [r for r in ok if r["seed"] not in (0, 100)]
+        long = [r for r in ok if r["seed"] == 100]
+        default = [r for r in ok if r["seed"] == 0]
         ref = min([r["final"] for r in long + runs + default])
         cells = [fmt(spread([r["first_feasible_s"] for r in runs]))]
         for t in CHECKPOINTS:
@@ -69,6 +74,9 @@ def table(res: dict) -> str:
         cells.append("; ".join(f"{r.get('fleet_size', '–')} ({r.get('vehicle_days', '–')})" for r in default) or "–")
         cells.append(fmt(spread([r["peak_rss_mb"] for r in runs])))
         lines.append(f"| {design} | " + " | ".join(cells) + " |")
+    for r in failed:
+        limit = "default budget" if r["time_limit"] is None else f"{r['time_limit']:g} s"
+        lines += ["", f"Failed: {r['design']}, seed {r['seed']}, {limit}: {r['error']}"]
     if res.get("correction"):
         lines += ["", f"Note: {res['correction']}"]
     return "\n".join(lines)

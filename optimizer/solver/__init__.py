@@ -8,8 +8,8 @@ routers (``state``, ``reroute``), stopping (``stop``), ``SolveParams`` and ``sol
 
 from optimizer.solver.params import SolveParams
 from optimizer.solver.prepare import prepare
-from optimizer.solver.search import Progress, solve
+from optimizer.solver.search import Progress, solve, warm_up
 from optimizer.solver.state import WeekState
 from optimizer.solver.stop import Stop
 
-__all__ = ["Progress", "SolveParams", "Stop", "WeekState", "prepare", "solve"]
+__all__ = ["Progress", "SolveParams", "Stop", "WeekState", "prepare", "solve", "warm_up"]

@@ -19,6 +19,8 @@ def test_quick_benchmark_writes_wellformed_results(tmp_path, capsys):
     assert set(results["sections"]) == set(SECTIONS)
     assert results["machine"]["versions"]["ortools"]
     sec = results["sections"]
+    failed = [f"{name}: {r['error']}" for name, s in sec.items() for r in s["runs"] if "error" in r]
+    assert not failed, failed
     assert {r["design"] for r in sec["hangjin"]["runs"]} == {"direct", "relay"}
     assert all(r["feasible"] and r["first_feasible_s"] is not None for r in sec["hangjin"]["runs"])
     assert {r["solver"] for r in sec["cvrp"]["runs"]} == {"ruralpost-ortools", "ruralpost-pyvrp", "ortools-gls"}

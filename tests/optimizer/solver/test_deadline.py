@@ -187,3 +187,20 @@ def test_with_an_unserved_penalty_the_plan_the_limit_cut_short_is_written_and_sa
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert plan["search"]["stopped_by"] == "time limit"
     assert plan["key_figures"]["unserved"] > 0 and ortools_calls == []
+
+
+def test_the_kernels_compilation_after_an_install_does_not_count_against_the_time_limit(clock, monkeypatch):
+    from optimizer.planning import run as run_module
+    from optimizer.planning.scenario import scenario_from_dict
+
+    real = run_module.warm_up
+
+    def cold_compile() -> float:  # the first run after an install: the kernels take minutes of this clock
+        real()
+        clock.now += 1e6
+        return 1e6
+
+    monkeypatch.setattr(run_module, "warm_up", cold_compile)
+    scenario = scenario_from_dict({"name": "cold", "solver": {"time_limit": 60, "iterations": 50}})
+    result = run_module.run_scenario(scenario).result
+    assert result.stopped_by == "iterations" and result.iterations == 50
