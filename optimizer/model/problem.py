@@ -6,8 +6,10 @@ A planner reads this module and knows the whole problem. Units: km, minutes, par
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -72,6 +74,46 @@ class Client:
 
 
 @dataclass(frozen=True)
+class TrunkCalls:
+    """The relay trunk as the search sees it (``planning.trunk.estimate_calls``), so that it weighs the trunk when
+    it chooses the days the station vans run (the trunk's days follow them).
+
+    On a day some station's vans run, the trunk drives one tour from ``centre`` through those stations in the order
+    of ``tour`` (depot ids) and back, with the stations of ``forced[day]`` on it anyway (counter-only stations, due
+    on fixed days), ``unload_minutes`` at each; a tour longer than the trunk's shift takes as many trucks as it has
+    shifts' worth of minutes. It costs ``cost_per_km`` a km and ``fixed_cost_per_day`` a truck; the week's most
+    trucks on one day cost ``fixed_cost_per_week`` each. An estimate for choosing days (no capacity, one tour's km
+    whatever the trucks): the plan's trunk is routed and priced exactly after the search (``planning.trunk``)."""
+
+    centre: str
+    tour: tuple[str, ...]
+    cost_per_km: float
+    fixed_cost_per_day: float
+    fixed_cost_per_week: float
+    shift_minutes: float
+    unload_minutes: float
+    speed_factor: float = 1.0
+    forced: Mapping[int, frozenset[str]] = field(default_factory=dict)
+
+    def day(self, problem: Problem, day: int, stations: set[str]) -> tuple[float, int]:
+        """Estimated yuan (without the fleet) and trucks of the trunk on ``day`` when the vans of ``stations`` run."""
+        rows = {d.id: d.index for d in problem.depots}
+        called = [s for s in self.tour if s in stations or s in self.forced.get(day, ())]
+        if not called:
+            return 0.0, 0
+        path = [rows[self.centre], *(rows[s] for s in called), rows[self.centre]]
+        km = sum(float(problem.km[a, b]) for a, b in pairwise(path))
+        minutes = sum(float(problem.minutes[a, b]) for a, b in pairwise(path)) * self.speed_factor
+        trucks = max(1, math.ceil((minutes + self.unload_minutes * len(called)) / self.shift_minutes - 1e-9))
+        return trucks * self.fixed_cost_per_day + self.cost_per_km * km, trucks
+
+    def week_cost(self, problem: Problem, active: Mapping[int, set[str]]) -> float:
+        """Estimated yuan a week when ``active[day]`` is the set of stations whose vans run that day."""
+        days = [self.day(problem, d, active.get(d, set())) for d in problem.days]
+        return sum(c for c, _ in days) + self.fixed_cost_per_week * max((n for _, n in days), default=0)
+
+
+@dataclass(frozen=True)
 class Problem:
     """A week of deliveries: who must be visited how often, by which fleet, over which road matrix."""
 
@@ -86,6 +128,7 @@ class Problem:
     unserved_penalty: float | None = None  # yuan per missed visit; None: every visit is required
     shift_start_minutes: float = 8 * 60  # clock time the runs leave the depot (for arrival times)
     name: str = "problem"
+    trunk_calls: TrunkCalls | None = None  # relay designs: the trunk's estimated cost of the station vans' days
 
     def __post_init__(self) -> None:
         n = len(self.km)
@@ -106,6 +149,18 @@ class Problem:
     def vehicles_on(self, day: int) -> list[tuple[int, int]]:
         """(vehicle type index, copy number) of every vehicle available on ``day``."""
         return [(t, c) for t, vt in enumerate(self.vehicle_types) if day in vt.days for c in range(vt.count)]
+
+
+def trunk_calls_cost(problem: Problem, runs: Iterable[tuple[int, int]]) -> float:
+    """The trunk's estimated weekly cost (yuan, ``Problem.trunk_calls``; 0 without) for ``runs``, the (day, vehicle
+    type) of every run of the week."""
+    calls = problem.trunk_calls
+    if calls is None:
+        return 0.0
+    active: dict[int, set[str]] = {d: set() for d in problem.days}
+    for day, t in runs:
+        active[day].add(problem.vehicle_types[t].depot)
+    return calls.week_cost(problem, active)
 
 
 def type_label(vt: VehicleType) -> str:

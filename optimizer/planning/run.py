@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from optimizer.planning.build import Matrices, TownSeatCounter, build_problem, f
 from optimizer.planning.dataset import DataSet, load_dataset
 from optimizer.planning.economics import PlanFigures, network_cost, plan_figures, station_areas
 from optimizer.planning.scenario import Scenario
-from optimizer.planning.trunk import TrunkPlan, plan_trunk
+from optimizer.planning.trunk import TrunkPlan, estimate_calls, plan_trunk
 from optimizer.solver.search import Progress, SolveParams, solve, warm_up
 from optimizer.validate import check_size, require_served
 
@@ -142,6 +142,11 @@ def run_scenario(
             problem = build_problem(dataset, matrices, design=scenario.design, fleet=scenario.fleet,
                                     policy=scenario.policy)  # fmt: skip
     counters = town_seat_counters(dataset, matrices, scenario.policy)
+    if scenario.design != "direct":  # the search weighs the trunk's calls when it picks the station vans' days
+        policy = scenario.policy
+        calls = estimate_calls(problem, dataset.centre.id, counters, scenario.trunk,
+                               visits_per_week=policy.visits_per_week, hold_days=policy.station_hold_days)  # fmt: skip
+        problem = replace(problem, trunk_calls=calls)
     try:
         params = SolveParams(
             time_limit_s=scenario.time_limit_s, iterations=scenario.iterations, seed=scenario.seed,

@@ -10,6 +10,7 @@ routed by the day router (OR-Tools) on its own, bounded by work (deterministic).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from optimizer.model import (
     Plan,
     Problem,
     Stats,
+    TrunkCalls,
     VehicleType,
     default_patterns,
     plan_loads,
@@ -167,6 +169,51 @@ def plan_trunk(
         trunk_days.append(_route_trunk_day(problem, centre, trunk, day, due, departs_at_hour * 60, names, budget))
     trunk_days = tuple(trunk_days)
     return TrunkPlan(trunk, trunk_days, hold_days, departs_at_hour * 60)
+
+
+def estimate_calls(
+    problem: Problem,
+    centre: str,
+    counters: Sequence[TownSeatCounter],
+    trunk: VehicleType,
+    *,
+    visits_per_week: int,
+    hold_days: int,
+) -> TrunkCalls | None:
+    """The trunk as the search sees it (``Problem.trunk_calls``); None without stations.
+
+    The tour's order is the cheapest insertion of every station (with vans, or with a counter only) into a tour
+    from the centre, on the km matrix; a day's estimate calls at the stations due in that order. A station with a
+    counter and no vans is due on the policy's days (``plan_trunk``), so it is ``forced`` on the van days whose
+    trunk runs then (the same day, or the day after with ``hold_days``)."""
+    depots = {d.id: d for d in problem.depots}
+    with_vans = {vt.depot for vt in problem.vehicle_types if vt.depot != centre}
+    counter_only = {c.place_id for c in counters if c.place_id != centre and c.place_id in depots} - with_vans
+    stations = sorted(with_vans | counter_only, key=lambda s: depots[s].index)
+    if not stations:
+        return None
+    km = problem.km
+    rows = [depots[centre].index] + [depots[s].index for s in stations]
+    tour = [0, 0]  # positions in ``rows``; the centre at both ends
+    for k in range(1, len(rows)):
+        at = min(range(len(tour) - 1), key=lambda i: _detour(km, rows, tour[i], k, tour[i + 1]))
+        tour.insert(at + 1, k)
+    days = sorted(problem.days)
+    forced: dict[int, frozenset[str]] = {}
+    if counter_only:
+        due = default_patterns(min(visits_per_week, len(days)), days)[0]
+        for t in due:
+            forced[days[(days.index(t) + 1) % len(days)] if hold_days else t] = frozenset(counter_only)
+    order = tuple(stations[k - 1] for k in tour[1:-1])
+    shift = trunk.max_shift_minutes if math.isfinite(trunk.max_shift_minutes) else 1e18
+    return TrunkCalls(centre, order, trunk.cost_per_km, trunk.fixed_cost_per_day, trunk.fixed_cost_per_week, shift,
+                      UNLOAD_MINUTES, trunk.speed_factor, forced)  # fmt: skip
+
+
+def _detour(km, rows: list[int], a: int, k: int, b: int) -> float:
+    """km a tour goes out of its way between positions ``a`` and ``b`` of ``rows`` to call at ``k``."""
+    ra, rk, rb = rows[a], rows[k], rows[b]
+    return float(km[ra, rk] + km[rk, rb] - km[ra, rb])
 
 
 def _route_trunk_day(

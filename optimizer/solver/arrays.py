@@ -49,6 +49,11 @@ class WeekArrays(NamedTuple):
     optional: bool  # the problem prices missed visits (visits may be left out)
     restricted: bool  # some client may not ride some vehicle type
     depots_differ: bool  # the slots' depots or speeds differ (2-opt* then checks the tails' ends)
+    station: np.ndarray  # (T,) position on the trunk's tour of each type's depot (``Problem.trunk_calls``), or -1
+    tour_row: np.ndarray  # (G,) matrix row of each station on the trunk's tour, in the tour's order
+    forced: np.ndarray  # (D, G) the trunk calls at the station that day anyway
+    trunk: np.ndarray  # (7,) the trunk's yuan a km, a truck-day, a truck-week; shift, unload minutes; speed factor;
+    # the centre's matrix row (G = 0: no trunk)
 
 
 def encode(problem: Problem, granular: int) -> WeekArrays:
@@ -102,6 +107,7 @@ def encode(problem: Problem, granular: int) -> WeekArrays:
                 pmask[i, p] |= 1 << k
                 pload[i, p, k] = (down, up, service_minutes(c, down, up))
     used = {t for day_slots in slots for t, _ in day_slots}
+    station, tour_row, forced, trunk = _trunk_calls(problem, days)
     return WeekArrays(
         km=km,
         minutes=minutes,
@@ -127,7 +133,29 @@ def encode(problem: Problem, granular: int) -> WeekArrays:
         optional=problem.unserved_penalty is not None,
         restricted=bool(not allowed.all()),
         depots_differ=len({(int(depot[t]), types[t].speed_factor) for t in used}) > 1,
+        station=station,
+        tour_row=tour_row,
+        forced=forced,
+        trunk=trunk,
     )
+
+
+def _trunk_calls(problem: Problem, days: list[int]) -> tuple[np.ndarray, ...]:
+    """``station``, ``tour_row``, ``forced`` and ``trunk`` of ``encode`` from ``Problem.trunk_calls``."""
+    station = np.full(len(problem.vehicle_types), -1, dtype=np.int64)
+    calls = problem.trunk_calls
+    if calls is None:
+        return station, np.zeros(0, dtype=np.int64), np.zeros((len(days), 0), dtype=np.bool_), np.zeros(7)
+    rows = {d.id: d.index for d in problem.depots}
+    position = {s: g for g, s in enumerate(calls.tour)}
+    for t, vt in enumerate(problem.vehicle_types):
+        station[t] = position.get(vt.depot, -1)
+    forced = np.array([[s in calls.forced.get(d, ()) for s in calls.tour] for d in days], dtype=np.bool_)
+    forced = forced.reshape(len(days), len(calls.tour))
+    tour_row = np.array([rows[s] for s in calls.tour], dtype=np.int64)
+    trunk = np.array([calls.cost_per_km, calls.fixed_cost_per_day, calls.fixed_cost_per_week, calls.shift_minutes,
+                      calls.unload_minutes, calls.speed_factor, rows[calls.centre]])  # fmt: skip
+    return station, tour_row, forced, trunk
 
 
 def _list_length(granular: int, npat: np.ndarray, pmask: np.ndarray, n_days: int) -> int:

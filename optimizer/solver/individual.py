@@ -27,8 +27,14 @@ class Individual:
 
     @property
     def cost(self) -> float:
-        """Weekly cost (yuan): runs, fleet, and missed visits where the problem prices them."""
+        """Weekly cost (yuan) the search minimises: runs, fleet, missed visits where the problem prices them, and
+        the trunk's estimated calls (relay designs)."""
         return float(self.figures[entry.COST])
+
+    @property
+    def plan_cost(self) -> float:
+        """Weekly cost (yuan) of the plan itself (``Stats.total_cost``): ``cost`` without the trunk's calls."""
+        return float(self.figures[entry.COST] - self.figures[entry.CALLS])
 
     @property
     def excess_load(self) -> float:

@@ -65,11 +65,11 @@ def solve(
     first_feasible: list[float] = []
 
     def on_best(ind: Individual, iteration: int) -> None:
-        history.append((stop.elapsed(), ind.cost))
+        history.append((stop.elapsed(), ind.plan_cost))
         if not first_feasible:
             first_feasible.append(stop.elapsed())
         if progress:
-            progress(stop.elapsed(), ind.cost, iteration, 0)
+            progress(stop.elapsed(), ind.plan_cost, iteration, 0)
 
     if not problem.clients:
         plan = Plan((), ())
@@ -84,10 +84,10 @@ def solve(
         search.work.shed()
         best = search.work.read()
         if problem.unserved_penalty is not None:
-            history.append((stop.elapsed(), best.cost))
+            history.append((stop.elapsed(), best.plan_cost))
             first_feasible.append(stop.elapsed())
         if progress:
-            progress(stop.elapsed(), best.cost, outcome.iterations, int(best.figures[entry.MISSED]))
+            progress(stop.elapsed(), best.plan_cost, outcome.iterations, int(best.figures[entry.MISSED]))
     log.info("genetic search: %d children, %d educations, best %.2f", outcome.iterations, outcome.educations,
              best.cost)  # fmt: skip
     state = WeekState.from_plan(problem, best.to_plan(problem))
@@ -95,7 +95,7 @@ def solve(
     before = state.cost()
     _polish(problem, state, params, stop, use)
     if state.cost() < before - 1e-6 and history:
-        history.append((stop.elapsed(), state.cost()))
+        history.append((stop.elapsed(), state.cost() - state.calls_cost()))
         if progress:
             progress(stop.elapsed(), history[-1][1], outcome.iterations, len(state.unserved))
     routed_by = {d: by for d, by in sorted(state.routed_by.items()) if any(state.routes[d].values())}

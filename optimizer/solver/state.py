@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from optimizer.model import Loads, Pattern, Plan, Problem, Route, plan_loads, route_figures
+from optimizer.model import Loads, Pattern, Plan, Problem, Route, plan_loads, route_figures, trunk_calls_cost
 from optimizer.solver.arrays import REQUIRED_MISS
 
 INF = float("inf")
@@ -63,9 +63,10 @@ class WeekState:
         return per if per is not None else REQUIRED_MISS
 
     def cost(self) -> float:
-        """Total weekly cost (yuan): the fleet, the runs, and the missed visits."""
+        """Total weekly cost (yuan): the fleet, the runs, the missed visits, and the trunk's estimated calls (relay
+        designs: ``Problem.trunk_calls``)."""
         days = sum(self.day_cost(d) for d in self.problem.days)
-        return days + len(self.unserved) * self.missed_cost() + self.fleet_cost()
+        return days + len(self.unserved) * self.missed_cost() + self.fleet_cost() + self.calls_cost()
 
     def runs_on(self) -> dict[tuple[int, int], int]:
         """Non-empty runs per (day, vehicle type)."""
@@ -82,6 +83,10 @@ class WeekState:
         for (_, t), n in self.runs_on().items():
             peak[t] = max(peak.get(t, 0), n)
         return sum(self.problem.vehicle_types[t].fixed_cost_per_week * n for t, n in peak.items())
+
+    def calls_cost(self) -> float:
+        """The trunk's estimated weekly cost (yuan) of the days the station vans run (0 without trunk calls)."""
+        return trunk_calls_cost(self.problem, self.runs_on())
 
     def to_plan(self) -> Plan:
         """The plan; each day's runs of a type are numbered 0, 1, ... (vehicle k of the fleet drives run k)."""
@@ -135,6 +140,6 @@ class WeekState:
         return True
 
     def _days_cost(self, days: set[int]) -> float:
-        """Cost (yuan) of the routes and missed visits of ``days``, and of the whole fleet."""
+        """Cost (yuan) of the routes and missed visits of ``days``, and of the whole fleet and trunk calls."""
         missed = self.missed_cost() * sum(1 for u in self.unserved if u[1] in days)
-        return sum(self.day_cost(d) for d in days) + missed + self.fleet_cost()
+        return sum(self.day_cost(d) for d in days) + missed + self.fleet_cost() + self.calls_cost()

@@ -13,6 +13,7 @@ from optimizer.solver._kernels.rng import shuffle
 from optimizer.solver._kernels.routes import forget, improve_day
 from optimizer.solver._kernels.work import (
     SLACK,
+    calls_cost,
     end_of,
     excesses,
     fleet_cost,
@@ -23,9 +24,9 @@ from optimizer.solver._kernels.work import (
 )
 from optimizer.solver.arrays import REQUIRED_MISS
 
-# ``figures`` of a plan read out
-PENALISED, COST, EXCESS_LOAD, EXCESS_TIME, MISSED, MISSED_REQUIRED, FLEET, VEHICLE_DAYS = range(8)
-N_FIGURES = 8
+# ``figures`` of a plan read out (COST and PENALISED include CALLS, the trunk's estimated calls of relay designs)
+PENALISED, COST, EXCESS_LOAD, EXCESS_TIME, MISSED, MISSED_REQUIRED, FLEET, VEHICLE_DAYS, CALLS = range(9)
+N_FIGURES = 9
 
 
 @njit(cache=True)
@@ -148,14 +149,16 @@ def read_out(wa, wk, pat, seq, beg, succ, pred, figures) -> None:
                 days_used += 1
         beg[d, slots + 1] = m
     fleet = fleet_cost(wa, wk)
-    figures[PENALISED] = penalised + fleet + wa.miss * missed
-    figures[COST] = cost + fleet + (wa.miss * missed if wa.optional else 0.0)
+    calls = calls_cost(wa, wk)
+    figures[PENALISED] = penalised + fleet + calls + wa.miss * missed
+    figures[COST] = cost + fleet + calls + (wa.miss * missed if wa.optional else 0.0)
     figures[EXCESS_LOAD] = over_q
     figures[EXCESS_TIME] = over_t
     figures[MISSED] = missed
     figures[MISSED_REQUIRED] = 0 if wa.optional else missed
     figures[FLEET] = fleet
     figures[VEHICLE_DAYS] = days_used
+    figures[CALLS] = calls
 
 
 @njit(cache=True)
@@ -225,7 +228,8 @@ def warm_up() -> None:
         depot=np.array([0]), slot_type=np.zeros((2, 1), dtype=np.int64),
         node_loc=np.array([[1, 2, 0, 0, -1, -1], [1, 2, 0, 0, -1, -1]]), npat=np.array([2, 1]),
         pmask=np.array([[1, 2], [3, 0]]), pload=np.ones((2, 2, 2, 3)), nn=np.array([[1], [0]]), granular=1, miss=1e7,
-        optional=False, restricted=False, depots_differ=False,
+        optional=False, restricted=False, depots_differ=False, station=np.array([0]), tour_row=np.array([2]),
+        forced=np.zeros((2, 1), dtype=np.bool_), trunk=np.array([1.0, 1.0, 5.0, 1.5, 0.1, 1.0, 0.0]),
     )  # fmt: skip
     wk = allocate(wa, seeded(0))
     out = plan_buffers(wa)

@@ -28,7 +28,8 @@ _WEEK_FIELDS = [
     ("fixed_day", _array(_F8, 1)), ("fixed_week", _array(_F8, 1)), ("depot", _array(_I8, 1)),
     ("slot_type", _array(_I8, 2)), ("node_loc", _array(_I8, 2)), ("npat", _array(_I8, 1)),
     ("pmask", _array(_I8, 2)), ("pload", _array(_F8, 4)), ("nn", _array(_I8, 2)), ("granular", _I8), ("miss", _F8),
-    ("optional", _B), ("restricted", _B), ("depots_differ", _B),
+    ("optional", _B), ("restricted", _B), ("depots_differ", _B), ("station", _array(_I8, 1)),
+    ("tour_row", _array(_I8, 1)), ("forced", _array(_B, 2)), ("trunk", _array(_F8, 1)),
 ]  # fmt: skip
 _WORK_FIELDS = [
     ("nxt", _array(_I8, 2)), ("prv", _array(_I8, 2)), ("rte", _array(_I8, 2)), ("pos", _array(_I8, 2)),
@@ -61,7 +62,7 @@ WORK_TYPE = _StructType(_WORK_FIELDS)
 @njit(cache=True)
 def _week(km, minutes, loc, open_, close, allowed, capacity, shift, per_km, speed, fixed_day, fixed_week, depot,
           slot_type, node_loc, npat, pmask, pload, nn, granular, miss, optional, restricted,
-          depots_differ):  # fmt: skip
+          depots_differ, station, tour_row, forced, trunk):  # fmt: skip
     s = structref.new(WEEK_TYPE)
     s.km, s.minutes, s.loc, s.open, s.close, s.allowed = km, minutes, loc, open_, close, allowed
     s.capacity, s.shift, s.per_km, s.speed, s.fixed_day, s.fixed_week = capacity, shift, per_km, speed, fixed_day, \
@@ -70,6 +71,7 @@ def _week(km, minutes, loc, open_, close, allowed, capacity, shift, per_km, spee
         pload, nn  # fmt: skip
     s.granular = granular
     s.miss, s.optional, s.restricted, s.depots_differ = miss, optional, restricted, depots_differ
+    s.station, s.tour_row, s.forced, s.trunk = station, tour_row, forced, trunk
     return s
 
 

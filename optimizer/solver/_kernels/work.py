@@ -309,7 +309,13 @@ def reprice(wa, wk) -> None:
 # -- the fleet ------------------------------------------------------------------------------------------------------
 @njit(cache=True)
 def fleet_change(wa, wk, d, t, change) -> float:
-    """Change of the fleet's weekly cost (yuan) if type ``t`` runs ``change`` (+1 or -1) more runs on day ``d``."""
+    """Change of the fleet's weekly cost and of the trunk's calls (yuan) if type ``t`` runs ``change`` (+1 or -1)
+    more runs on day ``d``."""
+    return _fleet_change(wa, wk, d, t, change) + calls_change(wa, wk, d, t, change, t, 0)
+
+
+@njit(cache=True)
+def _fleet_change(wa, wk, d, t, change) -> float:
     if change == 0 or wa.fixed_week[t] == 0.0:
         return 0.0
     n_days = wa.slot_type.shape[0]
@@ -340,9 +346,10 @@ def _second_peak(wk, d, t) -> int:
 @njit(cache=True)
 def fleet_change2(wa, wk, d, t1, c1, t2, c2) -> float:
     """``fleet_change`` for two changes on day ``d`` at once."""
+    calls = calls_change(wa, wk, d, t1, c1, t2, c2)
     if t1 == t2:
-        return fleet_change(wa, wk, d, t1, c1 + c2)
-    return fleet_change(wa, wk, d, t1, c1) + fleet_change(wa, wk, d, t2, c2)
+        return _fleet_change(wa, wk, d, t1, c1 + c2) + calls
+    return _fleet_change(wa, wk, d, t1, c1) + _fleet_change(wa, wk, d, t2, c2) + calls
 
 
 @njit(cache=True)
@@ -361,7 +368,7 @@ def fleet_change_many(wa, wk) -> float:
             touched |= wk.dcount[d, t] != 0
         if touched:
             delta += wa.fixed_week[t] * (after - before)
-    return delta
+    return delta + _calls_change_many(wa, wk)
 
 
 @njit(cache=True)
@@ -374,6 +381,92 @@ def fleet_cost(wa, wk) -> float:
             peak = max(peak, wk.count[d, t])
         total += wa.fixed_week[t] * peak
     return total
+
+
+# -- the trunk's calls at the stations (relay designs) ----------------------------------------------------------------
+_PER_KM, _PER_DAY, _PER_WEEK, _SHIFT, _UNLOAD, _SPEED, _HUB = range(7)  # ``WeekArrays.trunk``
+
+
+@njit(cache=True)
+def _trunk_day(wa, wk, d, t1, c1, t2, c2, pending):
+    """The trunk's estimated yuan (without the fleet) and trucks on day ``d`` (``Problem.trunk_calls``) if types
+    ``t1`` and ``t2`` ran ``c1`` and ``c2`` more runs (and, ``pending``, the runs changed by ``wk.dcount``): one
+    tour from the centre through the stations whose vans run, in the tour's order, a truck per shift it lasts."""
+    hub = int(wa.trunk[_HUB])
+    here = hub
+    km = minutes = 0.0
+    for g in range(len(wa.tour_row)):
+        runs = (c1 if wa.station[t1] == g else 0) + (c2 if wa.station[t2] == g else 0)
+        if not wa.forced[d, g]:
+            for t in range(len(wa.station)):
+                if wa.station[t] == g:
+                    runs += wk.count[d, t] + (wk.dcount[d, t] if pending else 0)
+        if wa.forced[d, g] or runs > 0:
+            there = wa.tour_row[g]
+            km += wa.km[here, there]
+            minutes += wa.minutes[here, there] * wa.trunk[_SPEED] + wa.trunk[_UNLOAD]
+            here = there
+    if minutes == 0.0 and here == hub:
+        return 0.0, 0
+    km += wa.km[here, hub]
+    minutes += wa.minutes[here, hub] * wa.trunk[_SPEED]
+    trucks = max(1, int(np.ceil(minutes / wa.trunk[_SHIFT] - 1e-9)))
+    return trucks * wa.trunk[_PER_DAY] + wa.trunk[_PER_KM] * km, trucks
+
+
+@njit(cache=True)
+def _most_trucks(wa, wk, skip) -> int:
+    most = 0
+    for d in range(wk.count.shape[0]):
+        if d != skip:
+            most = max(most, _trunk_day(wa, wk, d, 0, 0, 0, 0, False)[1])
+    return most
+
+
+@njit(cache=True)
+def calls_change(wa, wk, d, t1, c1, t2, c2) -> float:
+    """Change of the trunk's estimated weekly cost (yuan) if types ``t1`` and ``t2`` run ``c1`` and ``c2`` more
+    runs on day ``d``."""
+    if (wa.station[t1] < 0 or c1 == 0) and (wa.station[t2] < 0 or c2 == 0):
+        return 0.0
+    before, n_before = _trunk_day(wa, wk, d, t1, 0, t2, 0, False)
+    after, n_after = _trunk_day(wa, wk, d, t1, c1, t2, c2, False)
+    if n_after != n_before and wa.trunk[_PER_WEEK] != 0.0:
+        others = _most_trucks(wa, wk, d)
+        after += wa.trunk[_PER_WEEK] * (max(others, n_after) - max(others, n_before))
+    return after - before
+
+
+@njit(cache=True)
+def _calls_change_many(wa, wk) -> float:
+    """Change of the trunk's estimated weekly cost if the runs per day and type changed by ``wk.dcount``."""
+    if len(wa.tour_row) == 0:
+        return 0.0
+    delta = 0.0
+    most_before = most_after = 0
+    for d in range(wk.count.shape[0]):
+        touched = False
+        for t in range(len(wa.station)):
+            touched |= wa.station[t] >= 0 and wk.dcount[d, t] != 0
+        before, n_before = _trunk_day(wa, wk, d, 0, 0, 0, 0, False)
+        n_after = n_before
+        if touched:
+            after, n_after = _trunk_day(wa, wk, d, 0, 0, 0, 0, True)
+            delta += after - before
+        most_before, most_after = max(most_before, n_before), max(most_after, n_after)
+    return delta + wa.trunk[_PER_WEEK] * (most_after - most_before)
+
+
+@njit(cache=True)
+def calls_cost(wa, wk) -> float:
+    """The trunk's estimated weekly cost (yuan) of the days the stations' vans run."""
+    total = 0.0
+    most = 0
+    for d in range(wk.count.shape[0]):
+        cost, trucks = _trunk_day(wa, wk, d, 0, 0, 0, 0, False)
+        total += cost
+        most = max(most, trucks)
+    return total + wa.trunk[_PER_WEEK] * most
 
 
 # -- a run's stops in a new order (moves within one run) ------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from optimizer.check import check
-from optimizer.model import Client, Depot, Problem, VehicleType, plan_stats
+from optimizer.model import Client, Depot, Problem, TrunkCalls, VehicleType, plan_stats, trunk_calls_cost
 from optimizer.solver._kernels import entry, insertion, patterns, routes
 from optimizer.solver._kernels.work import NONE
 from optimizer.solver.arrays import encode
@@ -20,20 +20,25 @@ from optimizer.solver.workspace import Workspace
 
 def _problem(seed: int) -> Problem:
     """Two depots, two van types (one restricted to its depot's villages), pickups, opening hours for some, weekly
-    volumes split by the gaps between visits, fleet costs, a shift."""
+    volumes split by the gaps between visits, fleet costs, a shift. Odd seeds: a third depot and van type, and B and
+    C are relay stations, the trunk from A priced in the search (``TrunkCalls``: a shift that takes a second truck
+    on days both are called, C called on day 3 anyway)."""
     rng = random.Random(seed)
     n = 16
-    points = [(0.0, 0.0), (8.0, 3.0)] + [(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(n)]
+    stations = [(-8.0, -3.0)] if seed % 2 else []
+    points = [(0.0, 0.0), (8.0, 3.0), *stations] + [(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(n)]
     xy = np.array(points)
     km = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1))
     km = km * (1 + 0.1 * np.array([[rng.random() for _ in points] for _ in points]))  # asymmetric
+    first = 2 + len(stations)  # matrix row of the first client
     clients = tuple(
         Client(
-            id=f"c{i}", name=f"村{i}", index=i + 2, delivery=float(rng.randint(1, 30)), pickup=float(rng.randint(0, 8)),
+            id=f"c{i}", name=f"村{i}", index=i + first, delivery=float(rng.randint(1, 30)),
+            pickup=float(rng.randint(0, 8)),
             visits_per_week=rng.choice([1, 2, 2, 3]), service_minutes=rng.uniform(1, 4),
             service_minutes_per_parcel=0.1,
             opening=(rng.uniform(0, 15), rng.uniform(40, 90)) if rng.random() < 0.3 else None,
-            depot="B" if i % 5 == 0 else None,
+            depot="B" if i % 5 == 0 else "C" if i % 5 == 1 and seed % 2 else None,
         )
         for i in range(n)
     )  # fmt: skip
@@ -41,8 +46,14 @@ def _problem(seed: int) -> Problem:
         VehicleType("van", "A", 40, 3, (1, 2, 3, 4), 5.0, 1.0, 90.0, 1.0, 30.0),
         VehicleType("van@B", "B", 30, 2, (1, 2, 3, 4), 3.0, 1.2, 90.0, 1.1, 20.0),
     )
-    return Problem((Depot("A", "甲", 0), Depot("B", "乙", 1)), vans, clients, km, km * 1.5, days=(1, 2, 3, 4),
-                   period_days=7)  # fmt: skip
+    depots = (Depot("A", "甲", 0), Depot("B", "乙", 1))
+    calls = None
+    if seed % 2:
+        depots += (Depot("C", "丙", 2),)
+        vans += (VehicleType("van@C", "C", 30, 1, (1, 2, 3, 4), 3.0, 1.1, 90.0, 1.0, 25.0),)
+        calls = TrunkCalls("A", ("B", "C"), 1.6, 20.0, 40.0, 45.0, 5.0, forced={3: frozenset({"C"})})
+    return Problem(depots, vans, clients, km, km * 1.5, days=(1, 2, 3, 4), period_days=7,
+                   trunk_calls=calls)  # fmt: skip
 
 
 def _unimproved(ws: Workspace) -> None:
@@ -73,7 +84,7 @@ def test_every_route_move_lowers_the_cost_it_claims(seed):
     rng = random.Random(seed)
     n, days = len(wa.loc), wa.slot_type.shape[0]
     tried = moved = 0
-    for _ in range(400):
+    for _ in range(800):
         d = rng.randrange(days)
         on = [c for c in range(n) if 0 <= ws.work.rte[d, c] < wa.slot_type.shape[1]]
         if len(on) < 2:
@@ -156,7 +167,10 @@ def test_children_read_out_are_plans_the_checker_prices_the_same(seed):
         plan = child.to_plan(problem)
         report = check(problem, plan)
         stats = plan_stats(problem, plan)
-        assert child.cost == pytest.approx(stats.total_cost, abs=1e-6)
+        calls = trunk_calls_cost(problem, [(r.day, r.vehicle_type) for r in plan.routes if r.clients])
+        assert (calls > 0) == (seed % 2 == 1)
+        assert child.plan_cost == pytest.approx(stats.total_cost, abs=1e-6)
+        assert child.cost == pytest.approx(stats.total_cost + calls, abs=1e-6)
         assert report.cost == pytest.approx(stats.total_cost, abs=1e-6)
         assert child.feasible == (report.ok and stats.feasible)
 
@@ -208,3 +222,25 @@ def test_cheapest_insertion_agrees_with_brute_force(seed):
         else:
             assert added > 1e3  # only an overrun or a missed visit is left
     assert compared >= 8
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5])
+def test_the_trunks_change_priced_for_many_runs_at_once_is_the_change_of_its_cost(seed):
+    from optimizer.solver._kernels import work
+
+    wa = encode(prepare(_problem(seed)), 6)
+    ws = Workspace(wa, seed)
+    rng = np.random.default_rng(seed)
+    count, dcount = ws.work.count, ws.work.dcount
+    trucks_changed = 0
+    for _ in range(200):
+        count[:] = rng.integers(0, 2, count.shape)
+        dcount[:] = -count * rng.integers(0, 2, count.shape) + (1 - count) * rng.integers(0, 2, count.shape)
+        before = work.calls_cost(ws._wa, ws._wk)
+        delta = work._calls_change_many(ws._wa, ws._wk)
+        count += dcount
+        dcount[:] = 0
+        after = work.calls_cost(ws._wa, ws._wk)
+        assert delta == pytest.approx(after - before, abs=1e-9)
+        trucks_changed += abs(after - before) > 40.0  # a truck-week more or less (or a day's tour and a truck)
+    assert trucks_changed > 0
